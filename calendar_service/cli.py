@@ -1,0 +1,166 @@
+"""The command line: ``python -m calendar_service COMMAND ...``.
+
+Each command parses its arguments, calls one function in ``services`` and prints. Errors in the
+input (a date that does not exist, an unknown calendar, a rule it cannot read, a bad config
+file) are translated here, in ``main``, into one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, services
+from .config import CONFIG_ENV_VAR, Settings, find_config, load_settings
+from .errors import CalendarServiceError
+
+PROG = "calendar_service"
+
+CALENDAR_HELP = (
+    "Calendar to count on: us-federal (default, set in config.toml), us-federal-statutory, nyse, "
+    "a country spec such as GB-ENG or US-DC, financial:ECB, or one defined in config.toml."
+)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        obj["settings"] = load_settings(find_config(obj.get("config_path"), os.environ, Path.cwd()))
+    return obj["settings"]
+
+
+def _emit_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help=f"config.toml to read (default: ${CONFIG_ENV_VAR}, else ./config.toml if present, else built-in defaults).",
+)
+@click.version_option(__version__, prog_name=PROG)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """calendar_service: SEC and compliance deadlines, counted in business days and explained.
+
+    \b
+    Examples:
+      python -m calendar_service due 2009-05-11 "10 business days"
+      python -m calendar_service due 2025-01-08 "2 business days" --explain
+      python -m calendar_service due 2024-12-31 "60 calendar days" --json
+      python -m calendar_service holidays 2025
+      python -m calendar_service business-days 2009-05-11 2009-05-26
+    """
+    ctx.ensure_object(dict)["config_path"] = config_path
+
+
+@cli.command()
+@click.argument("start")
+@click.argument("rule")
+@click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--explain", is_flag=True, help="Print each day counted or skipped, and why.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object (due, rule, calendar, cutoff, explanation).")
+@click.pass_context
+def due(ctx: click.Context, start: str, rule: str, calendar: str | None, explain: bool, as_json: bool) -> None:
+    """Compute the due date of RULE counted from START (YYYY-MM-DD).
+
+    \b
+    RULE is written as people write it:
+      "10 business days", "ten business days", "10BD", "60 calendar days",
+      "4 months", "2 business days before", "60 calendar days, roll preceding",
+      "2 business days 22:00 America/New_York" (a cutoff; the default is 17:30 ET).
+    Day 1 of a business-day count is the first business day after START.
+    Calendar days and months that land on a non-business day roll to the next business day.
+    """
+    settings = _settings(ctx)
+    result = services.compute_deadline(services.parse_date(start, "START"), rule, calendar, settings)
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    click.echo(f"{result.due.isoformat()} ({result.due.strftime('%a')})")
+    if explain:
+        click.echo(f"rule: {result.rule}; calendar: {result.calendar.name}; cutoff {result.cutoff.isoformat()}")
+        for step in result.steps:
+            click.echo(f"  {step}")
+
+
+@cli.command("holidays")
+@click.argument("year", type=int)
+@click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_context
+def holidays_command(ctx: click.Context, year: int, calendar: str | None, as_json: bool) -> None:
+    """List the non-business days of YEAR (holidays and closures; weekends aside), with names."""
+    result = services.days_off_in_year(year, calendar, _settings(ctx))
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    for day, off in result.days:
+        suffix = "" if off.kind == "holiday" else f"  ({off.kind})"
+        click.echo(f"{day.isoformat()} {day.strftime('%a')}  {off.name}{suffix}")
+
+
+@cli.command("business-days")
+@click.argument("start")
+@click.argument("end")
+@click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_context
+def business_days(ctx: click.Context, start: str, end: str, calendar: str | None, as_json: bool) -> None:
+    """Count the business days after START up to and including END (negative if END is earlier)."""
+    first, last = services.parse_date(start, "START"), services.parse_date(end, "END")
+    cal, count = services.count_business_days(first, last, calendar, _settings(ctx))
+    if as_json:
+        _emit_json({"start": first.isoformat(), "end": last.isoformat(), "calendar": cal.name, "business_days": count})
+        return
+    click.echo(str(count))
+
+
+@cli.command("calendars")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def calendars_command(ctx: click.Context, as_json: bool) -> None:
+    """List the named calendars (any holidays country or market spec works too)."""
+    found = services.list_calendars(_settings(ctx))
+    if as_json:
+        _emit_json([{"name": name, "description": text} for name, text in found])
+        return
+    for name, text in found:
+        click.echo(f"{name:<22} {text}")
+    click.echo(f"{'CC or CC-SUBDIV':<22} any country (and subdivision) the holidays package knows, e.g. GB-ENG, US-DC")
+    click.echo(f"{'financial:MARKET':<22} a financial market calendar, e.g. financial:ECB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status (2 for bad input, with one line on stderr)."""
+    try:
+        cli.main(args=argv, prog_name=f"python -m {PROG}", standalone_mode=False)
+    except CalendarServiceError as exc:
+        click.echo(f"{PROG}: error: {exc}", err=True)
+        return 2
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 0
+    except click.UsageError as exc:
+        hint = f"; see '{exc.ctx.command_path} --help'" if exc.ctx else ""
+        click.echo(f"{PROG}: error: {exc.format_message().rstrip('.')}{hint}", err=True)
+        return 2
+    except click.ClickException as exc:
+        click.echo(f"{PROG}: error: {exc.format_message()}", err=True)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo(f"{PROG}: aborted", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""config.toml -> frozen settings. Every key has a default and help text (``SETTINGS``).
+
+The service runs on its embedded defaults with no file at all. A file is looked for in this
+order: an explicit path (``--config``), the ``CALENDAR_SERVICE_CONFIG`` environment variable,
+then ``config.toml`` in the working directory. Unknown keys are errors, so a typo never passes
+silently as "the default".
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+
+CONFIG_ENV_VAR = "CALENDAR_SERVICE_CONFIG"
+DEFAULT_CONFIG_NAME = "config.toml"
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented key: its dotted name, default value and help text."""
+
+    key: str
+    default: object
+    help: str
+
+
+#: Every key config.toml may hold. ``<name>`` stands for any calendar name.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("engine.default_calendar", "us-federal", "Calendar used when a request names none."),
+    Setting(
+        "engine.default_cutoff",
+        "17:30",
+        "Time of day (HH:MM) a deadline ends when its rule names none: 17:30 is EDGAR's filing-date cutoff (Regulation S-T Rule 13(a)(2)).",
+    ),
+    Setting("engine.default_timezone", "America/New_York", "IANA time zone of the default cutoff."),
+    Setting(
+        "calendars.<name>.base",
+        "",
+        "Makes <name> a new calendar built on this one (a built-in name or a spec such as GB-ENG); "
+        "empty when <name> itself is a built-in calendar or spec being adjusted.",
+    ),
+    Setting("calendars.<name>.description", "", "Text shown beside the calendar in listings."),
+    Setting(
+        "calendars.<name>.weekend",
+        [],
+        "Weekday names that are never business days; empty keeps the calendar's own weekend.",
+    ),
+    Setting(
+        "calendars.<name>.inauguration_day",
+        False,
+        "Close on Inauguration Day (5 U.S.C. 6103(c): January 20 every fourth year, Monday when it "
+        "is a Sunday), a holiday only for federal employees in the DC area.",
+    ),
+    Setting("calendars.<name>.closures", [], "Extra non-business days: a list of { date, reason } tables."),
+    Setting(
+        "calendars.<name>.reopenings",
+        [],
+        "Days that are business days even though the calendar closes them: { date, reason } tables.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DatedReason:
+    """A configured closure or re-opening."""
+
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """Adjustments for one calendar (see ``calendars.<name>.*`` in ``SETTINGS``)."""
+
+    base: str = ""
+    description: str = ""
+    weekend: tuple[int, ...] = ()
+    inauguration_day: bool = False
+    closures: tuple[DatedReason, ...] = ()
+    reopenings: tuple[DatedReason, ...] = ()
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Defaults for deadline computations."""
+
+    default_calendar: str = "us-federal"
+    default_cutoff: time = time(17, 30)
+    default_timezone: str = "America/New_York"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; hashable, so that what is compiled from them can be cached by them."""
+
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    calendars: tuple[tuple[str, CalendarSettings], ...] = ()
+    source: str = "embedded defaults"
+
+    def calendar_settings(self) -> Mapping[str, CalendarSettings]:
+        """The per-calendar tables by the name written in the file."""
+        return dict(self.calendars)
+
+
+def find_config(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Path | None:
+    """The config file to read, or None to run on the embedded defaults."""
+    if explicit:
+        return Path(explicit)
+    if environ.get(CONFIG_ENV_VAR):
+        return Path(environ[CONFIG_ENV_VAR])
+    candidate = cwd / DEFAULT_CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read and check a config file; None gives the embedded defaults."""
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist; create it or point {CONFIG_ENV_VAR} elsewhere") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    return parse_settings(data, source=str(path))
+
+
+def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Settings:
+    """Build ``Settings`` from parsed TOML, rejecting unknown keys and bad values."""
+    _reject_unknown(data, {"engine", "calendars"}, "", source)
+    engine_data = _table(data.get("engine", {}), "engine", source)
+    _reject_unknown(engine_data, {"default_calendar", "default_cutoff", "default_timezone"}, "engine.", source)
+    engine = EngineSettings(
+        default_calendar=_text(engine_data.get("default_calendar", "us-federal"), "engine.default_calendar", source),
+        default_cutoff=parse_clock(
+            _text(engine_data.get("default_cutoff", "17:30"), "engine.default_cutoff", source), "engine.default_cutoff", source
+        ),
+        default_timezone=check_timezone(
+            _text(engine_data.get("default_timezone", "America/New_York"), "engine.default_timezone", source),
+            "engine.default_timezone",
+            source,
+        ),
+    )
+    calendars = []
+    for name, table in _table(data.get("calendars", {}), "calendars", source).items():
+        calendars.append((name, _calendar_settings(name, _table(table, f"calendars.{name}", source), source)))
+    return Settings(engine=engine, calendars=tuple(calendars), source=source)
+
+
+def _calendar_settings(name: str, table: Mapping[str, object], source: str) -> CalendarSettings:
+    prefix = f"calendars.{name}."
+    _reject_unknown(table, {"base", "description", "weekend", "inauguration_day", "closures", "reopenings"}, prefix, source)
+    weekend_names = table.get("weekend", [])
+    if not isinstance(weekend_names, list) or not all(isinstance(w, str) for w in weekend_names):
+        raise ConfigError(f'{source}: {prefix}weekend must be a list of weekday names such as ["saturday", "sunday"]')
+    weekend = []
+    for w in weekend_names:
+        if w.lower() not in WEEKDAYS:
+            raise ConfigError(f"{source}: {prefix}weekend has {w!r}, which is not a weekday name (monday ... sunday)")
+        weekend.append(WEEKDAYS.index(w.lower()))
+    inauguration = table.get("inauguration_day", False)
+    if not isinstance(inauguration, bool):
+        raise ConfigError(f"{source}: {prefix}inauguration_day must be true or false")
+    return CalendarSettings(
+        base=_text(table.get("base", ""), prefix + "base", source),
+        description=_text(table.get("description", ""), prefix + "description", source),
+        weekend=tuple(sorted(set(weekend))),
+        inauguration_day=inauguration,
+        closures=_dated_reasons(table.get("closures", []), prefix + "closures", source),
+        reopenings=_dated_reasons(table.get("reopenings", []), prefix + "reopenings", source),
+    )
+
+
+def _dated_reasons(value: object, key: str, source: str) -> tuple[DatedReason, ...]:
+    example = '[{ date = 2029-01-22, reason = "Inauguration Day (DC area)" }]'
+    if not isinstance(value, list):
+        raise ConfigError(f"{source}: {key} must be a list of tables such as {example}")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != {"date", "reason"}:
+            raise ConfigError(f"{source}: {key}[{i}] must have exactly the keys date and reason, as in {example}")
+        raw = item["date"]
+        if isinstance(raw, str):
+            try:
+                raw = date.fromisoformat(raw)
+            except ValueError:
+                raise ConfigError(f"{source}: {key}[{i}].date {item['date']!r} is not a date; write YYYY-MM-DD") from None
+        if not isinstance(raw, date) or hasattr(raw, "hour"):
+            raise ConfigError(f"{source}: {key}[{i}].date must be a date such as 2029-01-22")
+        reason = item["reason"]
+        if not isinstance(reason, str) or not reason.strip():
+            raise ConfigError(f"{source}: {key}[{i}].reason must be a non-empty text saying why")
+        out.append(DatedReason(raw, reason.strip()))
+    return tuple(out)
+
+
+def parse_clock(text: str, key: str = "time", source: str = "input") -> time:
+    """Read ``HH:MM`` (24-hour clock)."""
+    try:
+        hours, minutes = text.strip().split(":")
+        if len(minutes) != 2:
+            raise ValueError
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ConfigError(f"{source}: {key} {text!r} is not a time of day; write HH:MM such as 17:30") from None
+
+
+def check_timezone(name: str, key: str = "timezone", source: str = "input") -> str:
+    """Return ``name`` if it is an IANA time zone this machine knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{source}: {key} {name!r} is not a known time zone; use an IANA name such as America/New_York") from None
+    return name
+
+
+def _table(value: object, key: str, source: str) -> Mapping[str, object]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: [{key}] must be a table")
+    return value
+
+
+def _text(value: object, key: str, source: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{source}: {key} must be a text value in quotes")
+    return value
+
+
+def _reject_unknown(table: Mapping[str, object], known: set[str], prefix: str, source: str) -> None:
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{source}: unknown setting {prefix}{key}; known here: {', '.join(sorted(known))}")
