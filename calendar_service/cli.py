@@ -110,16 +110,28 @@ def holidays_command(ctx: click.Context, year: int, calendar: str | None, as_jso
 @click.argument("start")
 @click.argument("end")
 @click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--explain", is_flag=True, help="Print each day counted or skipped, and why.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.pass_context
-def business_days(ctx: click.Context, start: str, end: str, calendar: str | None, as_json: bool) -> None:
+def business_days(ctx: click.Context, start: str, end: str, calendar: str | None, explain: bool, as_json: bool) -> None:
     """Count the business days after START up to and including END (negative if END is earlier)."""
     first, last = services.parse_date(start, "START"), services.parse_date(end, "END")
-    cal, count = services.count_business_days(first, last, calendar, _settings(ctx))
+    cal, count, steps = services.count_business_days(first, last, calendar, _settings(ctx))
     if as_json:
-        _emit_json({"start": first.isoformat(), "end": last.isoformat(), "calendar": cal.name, "business_days": count})
+        _emit_json(
+            {
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "calendar": cal.name,
+                "business_days": count,
+                "explanation": [step.to_dict() for step in steps],
+            }
+        )
         return
     click.echo(str(count))
+    if explain:
+        for step in steps:
+            click.echo(f"  {step}")
 
 
 @cli.command("calendars")

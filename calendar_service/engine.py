@@ -57,6 +57,7 @@ class Step:
 
     ``action`` is one of: ``start`` (the trigger), ``count`` (a business or calendar day
     counted; ``day`` holds its number), ``skip`` (a non-business day passed over),
+    ``end`` (the last day of a count between two dates), ``cutoff`` (the time the deadline ends),
     ``land`` (where plain counting landed before any roll), ``roll`` (the date moved by a roll
     convention), ``due`` (the result).
     """
@@ -276,20 +277,35 @@ class BusinessCalendar:
                 steps += self._skips(start, due, include_start=True)
                 steps.append(Step(due, "roll", "zero business days: moved to the next business day"))
         else:
-            direction = 1 if n > 0 else -1
-            one = timedelta(days=direction)
-            counted = 0
-            d = start
-            while d != due:
-                d += one
-                reason = self._off.get(d)
-                if reason is None:
-                    counted += 1
-                    steps.append(Step(d, "count", f"business day {counted * direction}", counted * direction))
-                else:
-                    steps.append(Step(d, "skip", reason.describe()))
+            steps += self._walk(start, due)
         steps.append(Step(due, "due", f"{abs(n)} business day{'s' if abs(n) != 1 else ''} {'after' if n >= 0 else 'before'} the trigger"))
         return due, steps
+
+    def explain_business_days_between(self, start: date, end: date) -> tuple[int, list[Step]]:
+        """``business_days_between`` with its trail: each day counted and each day skipped."""
+        count = self.business_days_between(start, end)
+        steps = [Step(start, "start", "from this date (not counted)"), *self._walk(start, end)]
+        steps.append(
+            Step(end, "end", f"{abs(count)} business day{'s' if abs(count) != 1 else ''} {'after' if count >= 0 else 'before'} the start")
+        )
+        return count, steps
+
+    def _walk(self, start: date, stop: date) -> list[Step]:
+        """Count and skip steps for each day after ``start`` up to and including ``stop`` (either way)."""
+        direction = 1 if stop >= start else -1
+        one = timedelta(days=direction)
+        steps = []
+        counted = 0
+        d = start
+        while d != stop:
+            d += one
+            reason = self._off.get(d)
+            if reason is None:
+                counted += direction
+                steps.append(Step(d, "count", f"business day {counted}", counted))
+            else:
+                steps.append(Step(d, "skip", reason.describe()))
+        return steps
 
     def explain_calendar_days(self, start: date, n: int, roll: Roll = Roll.FOLLOWING) -> tuple[date, list[Step]]:
         """``add_calendar_days`` with its trail: where counting landed and any roll."""

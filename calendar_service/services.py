@@ -11,7 +11,7 @@ from datetime import date
 
 from .calendars import available_calendars, get_calendar
 from .config import Settings
-from .engine import FIRST_SUPPORTED, LAST_SUPPORTED, WEEKDAY_NAMES, BusinessCalendar, DayOff
+from .engine import FIRST_SUPPORTED, LAST_SUPPORTED, WEEKDAY_NAMES, BusinessCalendar, DayOff, Step
 from .errors import InputError, OutOfRangeError
 from .rules import Computation, Rule, compute, parse_rule
 
@@ -73,10 +73,11 @@ def days_off_in_year(year: int, calendar: str | None, settings: Settings) -> Yea
     return YearOfDaysOff(cal, year, tuple(cal.days_off(date(year, 1, 1), date(year, 12, 31))))
 
 
-def count_business_days(start: date, end: date, calendar: str | None, settings: Settings) -> tuple[BusinessCalendar, int]:
-    """Business days after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
+def count_business_days(start: date, end: date, calendar: str | None, settings: Settings) -> tuple[BusinessCalendar, int, list[Step]]:
+    """Business days after ``start`` up to and including ``end`` (negative when ``end`` is earlier), explained."""
     cal = get_calendar(calendar, settings)
-    return cal, cal.business_days_between(start, end)
+    count, steps = cal.explain_business_days_between(start, end)
+    return cal, count, steps
 
 
 def list_calendars(settings: Settings) -> list[tuple[str, str]]:

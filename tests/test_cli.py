@@ -94,14 +94,20 @@ def test_holidays_marks_configured_closures(tmp_path, capsys):
     assert "2026-11-27 Fri  Agencies closed  (configured closure)" in capsys.readouterr().out.splitlines()
 
 
-def test_business_days_json(capsys):
+def test_business_days_json_and_explain(capsys):
     assert main(["business-days", "2025-12-22", "2025-12-31", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {
+    data = json.loads(capsys.readouterr().out)
+    assert {k: data[k] for k in ("start", "end", "calendar", "business_days")} == {
         "start": "2025-12-22",
         "end": "2025-12-31",
         "calendar": "us-federal",
         "business_days": 4,
     }
+    assert [s["date"] for s in data["explanation"] if s["action"] == "count"] == ["2025-12-23", "2025-12-29", "2025-12-30", "2025-12-31"]
+    assert main(["business-days", "2025-12-22", "2025-12-31", "--explain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "4"
+    assert any("2025-12-26 Fri" in line and "Day After Christmas" in line for line in lines)
 
 
 def test_calendars_lists_the_named_calendars(capsys):

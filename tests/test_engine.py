@@ -233,3 +233,21 @@ def test_days_off_lists_weekday_closures_in_order(federal):
     ]
     with_weekends = federal.days_off(d("2025-12-01"), d("2025-12-07"), include_weekends=True)
     assert [off.kind for _, off in with_weekends] == ["weekend", "weekend"]
+
+
+def test_it_explains_a_count_between_dates_either_way(federal):
+    count, steps = federal.explain_business_days_between(d("2009-05-11"), d("2009-05-26"))
+    assert count == 10 and steps[-1].action == "end"
+    assert [s.day for s in steps if s.action == "count"] == list(range(1, 11))
+    count, steps = federal.explain_business_days_between(d("2009-05-16"), d("2009-05-14"))
+    assert count == -2
+    assert [(s.date, s.day) for s in steps if s.action == "count"] == [(d("2009-05-15"), -1), (d("2009-05-14"), -2)]
+
+
+def test_it_explains_zero_business_days_from_a_holiday(federal):
+    due, steps = federal.explain_business_days(d("2009-05-25"), 0)
+    assert due == d("2009-05-26")
+    assert [(s.action, s.note) for s in steps[1:3]] == [
+        ("skip", "Memorial Day (holiday)"),
+        ("roll", "zero business days: moved to the next business day"),
+    ]
