@@ -7,16 +7,22 @@ file) are translated here, in ``main``, into one line on stderr and exit status 
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from . import __version__, services
+from . import __version__
 from .config import CONFIG_ENV_VAR, Settings, find_config, load_settings
 from .errors import CalendarServiceError
+from .services import compute as services
+from .services import deadlines as deadline_service
+from .services import tokens as token_service
+from .store import Store, open_store
 
 PROG = "calendar_service"
 
@@ -29,8 +35,30 @@ CALENDAR_HELP = (
 def _settings(ctx: click.Context) -> Settings:
     obj = ctx.ensure_object(dict)
     if "settings" not in obj:
-        obj["settings"] = load_settings(find_config(obj.get("config_path"), os.environ, Path.cwd()))
+        obj["settings"] = load_settings(find_config(obj.get("config_path"), os.environ, Path.cwd()), os.environ)
     return obj["settings"]
+
+
+def _store(ctx: click.Context) -> Store:
+    """The store named by the settings, migrated; closed when the command ends."""
+    store = open_store(_settings(ctx).store.url())
+    ctx.call_on_close(store.close)
+    return store
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _print_moves(moves: list[dict]) -> None:
+    for move in moves:
+        if "error" in move:
+            click.echo(f"  deadline {move['id']} ({move['title']}): not recomputed: {move['error']}")
+        else:
+            click.echo(f"  deadline {move['id']} ({move['title']}, {move['matter']}): {move['from']} -> {move['to']}")
 
 
 def _emit_json(data: object) -> None:
@@ -147,6 +175,100 @@ def calendars_command(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{name:<22} {text}")
     click.echo(f"{'CC or CC-SUBDIV':<22} any country (and subdivision) the holidays package knows, e.g. GB-ENG, US-DC")
     click.echo(f"{'financial:MARKET':<22} a financial market calendar, e.g. financial:ECB")
+
+
+@cli.command()
+@click.option("--host", metavar="ADDRESS", help="Address to listen on (default: server.host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: server.port, 8000; 0 picks a free one).")
+@click.option("--config", "config_path", metavar="PATH", help="config.toml to read (same as the option before the command).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, config_path: str | None) -> None:
+    """Serve the JSON API (and, as they arrive, the pages and feeds) with waitress.
+
+    Runs on the embedded defaults with no set-up: the SQLite file store.sqlite_path is created
+    and migrated on first run. On start, every open deadline is recomputed on the calendars in
+    force, and on a store without API tokens an admin token is created and printed once.
+    """
+    from .web import create_app
+    from .web.server import run
+
+    if config_path:
+        ctx.ensure_object(dict)["config_path"] = config_path
+    settings = _settings(ctx)
+    store = _store(ctx)
+    now = datetime.now(UTC)
+    moves = deadline_service.recompute_all(store, settings, actor="system:start", now=now)
+    token = token_service.ensure_first_token(store, now=now)
+    click.echo(f"calendar_service {__version__}: database {store.describe()}; config: {settings.source}")
+    if moves:
+        click.echo(f"recomputed on start: {len(moves)} deadline(s) moved")
+        _print_moves(moves)
+    if token:
+        click.echo(f"admin API token (shown once, keep it safe): {token}")
+        click.echo("  use it as 'Authorization: Bearer <token>'; make more with: python -m calendar_service tokens create NAME")
+
+    def ready(url: str) -> None:
+        click.echo(f"listening on {url} (API: {url}/api/v1, description: {url}/api/v1/openapi.json); Ctrl-C stops")
+
+    app = create_app(settings, store)
+    run(app, host or settings.server.host, settings.server.port if port is None else port, settings.server.threads, on_ready=ready)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the moves as JSON.")
+@click.pass_context
+def recompute(ctx: click.Context, as_json: bool) -> None:
+    """Recompute every open deadline on the calendars in force and report what moved.
+
+    Run it after adding a closure to config.toml or upgrading the holiday data; `serve` also
+    runs it on every start. Deadlines with a manual override keep their date.
+    """
+    moves = deadline_service.recompute_all(_store(ctx), _settings(ctx), actor=_actor(), now=datetime.now(UTC))
+    if as_json:
+        _emit_json(moves)
+        return
+    moved = [m for m in moves if "error" not in m]
+    click.echo(f"{len(moved)} deadline{'s' if len(moved) != 1 else ''} moved" if moved else "no deadline moved")
+    _print_moves(moves)
+
+
+@cli.group()
+def tokens() -> None:
+    """Create, list and revoke API tokens (sent as 'Authorization: Bearer <token>')."""
+
+
+@tokens.command("create")
+@click.argument("name")
+@click.option("--read-only", is_flag=True, help="The token may read but not change anything.")
+@click.pass_context
+def tokens_create(ctx: click.Context, name: str, read_only: bool) -> None:
+    """Create a token called NAME and print it (this is the only time it is shown)."""
+    token = token_service.create_token(_store(ctx), name, read_only=read_only, now=datetime.now(UTC))
+    click.echo(token)
+    click.echo(f"token {name!r} created{' (read-only)' if read_only else ''}; it is shown only this once", err=True)
+
+
+@tokens.command("revoke")
+@click.argument("name")
+@click.pass_context
+def tokens_revoke(ctx: click.Context, name: str) -> None:
+    """Revoke the token called NAME; requests carrying it are refused at once."""
+    token_service.revoke_token(_store(ctx), name, now=datetime.now(UTC))
+    click.echo(f"token {name!r} revoked")
+
+
+@tokens.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def tokens_list(ctx: click.Context, as_json: bool) -> None:
+    """List the tokens (names and rights; never the tokens themselves)."""
+    found = token_service.list_tokens(_store(ctx))
+    if as_json:
+        _emit_json(found)
+        return
+    for t in found:
+        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "active"
+        click.echo(f"{t['name']:<24} {'read-only' if t['read_only'] else 'read-write':<10} created {t['created_at']}  {state}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ConfigError
 
 CONFIG_ENV_VAR = "CALENDAR_SERVICE_CONFIG"
+DATABASE_URL_ENV_VAR = "CALENDAR_SERVICE_DATABASE_URL"
 DEFAULT_CONFIG_NAME = "config.toml"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -41,6 +42,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Time of day (HH:MM) a deadline ends when its rule names none: 17:30 is EDGAR's filing-date cutoff (Regulation S-T Rule 13(a)(2)).",
     ),
     Setting("engine.default_timezone", "America/New_York", "IANA time zone of the default cutoff."),
+    Setting(
+        "store.database_url",
+        "",
+        "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db; empty uses the SQLite "
+        f"file at store.sqlite_path. ${DATABASE_URL_ENV_VAR} overrides it.",
+    ),
+    Setting(
+        "store.sqlite_path",
+        "calendar_service.db",
+        "The embedded SQLite database file (created on first run), relative to the working directory.",
+    ),
+    Setting("server.host", "127.0.0.1", "Address `serve` listens on; 0.0.0.0 to listen on every interface."),
+    Setting("server.port", 8000, "TCP port `serve` listens on."),
+    Setting("server.threads", 8, "Worker threads of the WSGI server."),
+    Setting("server.max_request_bytes", 1048576, "Largest request body accepted; larger ones get 413."),
     Setting(
         "calendars.<name>.base",
         "",
@@ -98,10 +114,34 @@ class EngineSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    """Where matters and deadlines are kept."""
+
+    database_url: str = ""
+    sqlite_path: str = "calendar_service.db"
+
+    def url(self) -> str:
+        """The SQLAlchemy URL to connect to."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How `serve` listens."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = 8
+    max_request_bytes: int = 1048576
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; hashable, so that what is compiled from them can be cached by them."""
 
     engine: EngineSettings = field(default_factory=EngineSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
     calendars: tuple[tuple[str, CalendarSettings], ...] = ()
     source: str = "embedded defaults"
 
@@ -120,8 +160,16 @@ def find_config(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> 
     return candidate if candidate.is_file() else None
 
 
-def load_settings(path: Path | None) -> Settings:
-    """Read and check a config file; None gives the embedded defaults."""
+def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and check a config file (None: the embedded defaults), then apply the environment."""
+    settings = _read_settings(path)
+    url = (environ or {}).get(DATABASE_URL_ENV_VAR)
+    if url:
+        settings = replace(settings, store=replace(settings.store, database_url=url))
+    return settings
+
+
+def _read_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     try:
@@ -137,7 +185,7 @@ def load_settings(path: Path | None) -> Settings:
 
 def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Settings:
     """Build ``Settings`` from parsed TOML, rejecting unknown keys and bad values."""
-    _reject_unknown(data, {"engine", "calendars"}, "", source)
+    _reject_unknown(data, {"engine", "calendars", "store", "server"}, "", source)
     engine_data = _table(data.get("engine", {}), "engine", source)
     _reject_unknown(engine_data, {"default_calendar", "default_cutoff", "default_timezone"}, "engine.", source)
     engine = EngineSettings(
@@ -151,10 +199,26 @@ def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Set
             source,
         ),
     )
+    store_data = _table(data.get("store", {}), "store", source)
+    _reject_unknown(store_data, {"database_url", "sqlite_path"}, "store.", source)
+    store = StoreSettings(
+        database_url=_text(store_data.get("database_url", ""), "store.database_url", source),
+        sqlite_path=_text(store_data.get("sqlite_path", "calendar_service.db"), "store.sqlite_path", source),
+    )
+    if not store.sqlite_path.strip():
+        raise ConfigError(f"{source}: store.sqlite_path is empty; name a file such as calendar_service.db")
+    server_data = _table(data.get("server", {}), "server", source)
+    _reject_unknown(server_data, {"host", "port", "threads", "max_request_bytes"}, "server.", source)
+    server = ServerSettings(
+        host=_text(server_data.get("host", "127.0.0.1"), "server.host", source),
+        port=_integer(server_data.get("port", 8000), "server.port", source, 1, 65535),
+        threads=_integer(server_data.get("threads", 8), "server.threads", source, 1, 256),
+        max_request_bytes=_integer(server_data.get("max_request_bytes", 1048576), "server.max_request_bytes", source, 1024, 1 << 30),
+    )
     calendars = []
     for name, table in _table(data.get("calendars", {}), "calendars", source).items():
         calendars.append((name, _calendar_settings(name, _table(table, f"calendars.{name}", source), source)))
-    return Settings(engine=engine, calendars=tuple(calendars), source=source)
+    return Settings(engine=engine, store=store, server=server, calendars=tuple(calendars), source=source)
 
 
 def _calendar_settings(name: str, table: Mapping[str, object], source: str) -> CalendarSettings:
@@ -227,6 +291,12 @@ def check_timezone(name: str, key: str = "timezone", source: str = "input") -> s
 def _table(value: object, key: str, source: str) -> Mapping[str, object]:
     if not isinstance(value, dict):
         raise ConfigError(f"{source}: [{key}] must be a table")
+    return value
+
+
+def _integer(value: object, key: str, source: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{source}: {key} must be a whole number from {low} to {high}")
     return value
 
 

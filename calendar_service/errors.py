@@ -27,3 +27,27 @@ class RuleSyntaxError(CalendarServiceError, ValueError):
 
 class InputError(CalendarServiceError, ValueError):
     """Any other malformed input: a date that does not exist, a year that is not a number."""
+
+
+class NotFoundError(CalendarServiceError, LookupError):
+    """A matter, deadline or token that does not exist."""
+
+
+class ConflictError(CalendarServiceError, ValueError):
+    """A request that contradicts the stored state (complete a deadline that is done, ...)."""
+
+
+class ValidationError(CalendarServiceError, ValueError):
+    """Input with one or more bad fields; ``errors`` lists (field, problem) pairs."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {problem}" for field, problem in errors))
+
+
+class AuthError(CalendarServiceError, PermissionError):
+    """A missing, unknown or revoked API token (``forbidden`` False), or one without the right (True)."""
+
+    def __init__(self, message: str, *, forbidden: bool = False) -> None:
+        self.forbidden = forbidden
+        super().__init__(message)

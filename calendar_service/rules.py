@@ -152,14 +152,20 @@ def compute(rule: Rule, calendar: BusinessCalendar, start: date, *, default_cuto
         due, steps = calendar.explain_calendar_days(start, n, rule.roll)  # type: ignore[arg-type]
     else:
         due, steps = calendar.explain_months(start, n, rule.roll, month_end=rule.month_end)  # type: ignore[arg-type]
-    at = rule.cutoff.at if rule.cutoff else default_cutoff
-    zone = (rule.cutoff.zone if rule.cutoff else None) or default_zone
-    cutoff = datetime.combine(due, at, tzinfo=ZoneInfo(zone))
+    cutoff = cutoff_for(rule, due, default_cutoff=default_cutoff, default_zone=default_zone)
+    at, zone = cutoff.time(), str(cutoff.tzinfo)
     why = "the rule's cutoff" if rule.cutoff else "the default cutoff"
     if not rule.cutoff and at == time(17, 30) and zone == "America/New_York":
         why = "EDGAR's filing-date cutoff, Regulation S-T Rule 13(a)(2)"
     steps.append(Step(due, "cutoff", f"ends at {at.strftime('%H:%M')} {zone} ({why})"))
     return Computation(start, rule, calendar, due, cutoff, tuple(steps))
+
+
+def cutoff_for(rule: Rule, due: date, *, default_cutoff: time, default_zone: str) -> datetime:
+    """When a deadline due on ``due`` ends: the rule's cutoff, else the default, in its zone."""
+    at = rule.cutoff.at if rule.cutoff else default_cutoff
+    zone = (rule.cutoff.zone if rule.cutoff else None) or default_zone
+    return datetime.combine(due, at, tzinfo=ZoneInfo(zone))
 
 
 # -- parsing ------------------------------------------------------------------------------------
@@ -220,6 +226,7 @@ _TENS = {w: 10 * i for i, w in enumerate(["twenty", "thirty", "forty", "fifty", 
 _HELP = "write it like '10 business days', 'ten business days', '10BD', '60 calendar days', '4 months' or '2 business days before'"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_rule(text: str) -> Rule:
     """Read a rule from text such as ``10 business days`` (see the module docstring)."""
     if not isinstance(text, str) or not text.strip():

@@ -192,3 +192,68 @@ def test_no_arguments_prints_help_and_succeeds(capsys):
 def test_version(capsys):
     assert main(["--version"]) == 0
     assert "calendar_service, version" in capsys.readouterr().out
+
+
+def _store_config(tmp_path: Path, extra: str = "") -> str:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[store]\nsqlite_path = "{tmp_path / "cs.db"}"\n{extra}', encoding="utf-8")
+    return str(config)
+
+
+def test_tokens_are_created_once_listed_without_secrets_and_revoked(tmp_path, capsys):
+    config = _store_config(tmp_path)
+    assert main(["--config", config, "tokens", "create", "paralegal", "--read-only"]) == 0
+    captured = capsys.readouterr()
+    token = captured.out.strip()
+    assert token.startswith("cst_") and len(token) > 40
+    assert "shown only this once" in captured.err
+    assert main(["--config", config, "tokens", "create", "paralegal"]) == 2
+    assert "a token called 'paralegal' exists" in capsys.readouterr().err
+    assert main(["--config", config, "tokens", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(t["name"], t["read_only"], t["revoked_at"]) for t in listed] == [("paralegal", True, None)]
+    assert token not in json.dumps(listed)
+    assert main(["--config", config, "tokens", "revoke", "paralegal"]) == 0
+    assert main(["--config", config, "tokens", "list"]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert main(["--config", config, "tokens", "revoke", "nobody"]) == 2
+    assert "there is no token called 'nobody'" in capsys.readouterr().err
+
+
+def test_recompute_reports_what_moved(tmp_path, capsys):
+    from datetime import UTC, datetime
+
+    from calendar_service.config import load_settings
+    from calendar_service.services import deadlines, matters
+    from calendar_service.store import open_store
+
+    config = _store_config(tmp_path)
+    store = open_store(load_settings(Path(config)).store.url())
+    now = datetime(2026, 11, 21, tzinfo=UTC)
+    matter = matters.create_matter(store, {"name": "Acme 8-K"}, actor="test", now=now)
+    settings = load_settings(Path(config))
+    deadlines.create_deadline(
+        store,
+        settings,
+        {"matter_id": matter["id"], "title": "8-K", "trigger_date": "2026-11-20", "rule": "5 business days"},
+        actor="t",
+        now=now,
+    )
+    store.close()
+    assert main(["--config", config, "recompute"]) == 0
+    assert capsys.readouterr().out.strip() == "no deadline moved"
+    config = _store_config(tmp_path, '[calendars.us-federal]\nclosures = [{ date = 2026-11-27, reason = "EO closure" }]\n')
+    assert main(["--config", config, "recompute"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "1 deadline moved"
+    assert out[1] == "  deadline 1 (8-K, Acme 8-K): 2026-11-30 -> 2026-12-01"
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text('[store]\ndatabase_url = "postgresql+psycopg://nobody@127.0.0.1:1/none"\n', encoding="utf-8")
+    assert main(["--config", str(config), "tokens", "list"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(
+        "calendar_service: error: cannot open the database postgresql+psycopg://nobody@127.0.0.1:1/none"
+    )

@@ -11,7 +11,9 @@ from calendar_service.config import (
     SETTINGS,
     CalendarSettings,
     EngineSettings,
+    ServerSettings,
     Settings,
+    StoreSettings,
     find_config,
     load_settings,
     parse_settings,
@@ -25,15 +27,16 @@ SHIPPED = ROOT / "config.toml"
 def test_the_shipped_config_is_exactly_the_embedded_defaults():
     settings = load_settings(SHIPPED)
     assert settings.engine == EngineSettings()
+    assert settings.store == StoreSettings()
+    assert settings.server == ServerSettings()
     assert all(adjust == CalendarSettings() for _, adjust in settings.calendars)
 
 
 def test_the_settings_table_agrees_with_the_dataclass_defaults():
-    engine = EngineSettings()
-    calendar = CalendarSettings()
+    sections = {"engine": EngineSettings(), "store": StoreSettings(), "server": ServerSettings(), "calendars": CalendarSettings()}
     for setting in SETTINGS:
         section, *_, leaf = setting.key.split(".")
-        value = getattr(engine if section == "engine" else calendar, leaf)
+        value = getattr(sections[section], leaf)
         if isinstance(value, time):
             value = value.strftime("%H:%M")
         if isinstance(value, tuple):
@@ -56,7 +59,7 @@ def _section_lines(text: str, header: str) -> list[str]:
 def test_every_setting_is_in_config_toml_with_a_comment_above_it(setting):
     text = SHIPPED.read_text(encoding="utf-8")
     section, *_, leaf = setting.key.split(".")
-    header = "[engine]" if section == "engine" else "[calendars.us-federal]"
+    header = "[calendars.us-federal]" if section == "calendars" else f"[{section}]"
     lines = _section_lines(text, header)
     index = next(i for i, line in enumerate(lines) if re.match(rf"{leaf} = ", line))
     assert lines[index - 1].startswith("#"), f"{setting.key} has no comment right above it"
@@ -86,6 +89,11 @@ def test_every_setting_is_documented_in_the_readme(setting):
         ({"calendars": {"us-federal": {"closures": [{"date": "2026-02-03", "reason": " "}]}}}, "non-empty text"),
         ({"calendars": {"us-federal": {"closures": {"date": "2026-02-03"}}}}, "must be a list of tables"),
         ({"calendars": {"us-federal": {"holidays": []}}}, "unknown setting calendars.us-federal.holidays"),
+        ({"store": {"url": "x"}}, "unknown setting store.url"),
+        ({"store": {"sqlite_path": " "}}, "store.sqlite_path is empty"),
+        ({"server": {"port": 70000}}, "server.port must be a whole number from 1 to 65535"),
+        ({"server": {"port": "8000"}}, "server.port must be a whole number"),
+        ({"server": {"threads": True}}, "server.threads must be a whole number"),
     ],
 )
 def test_a_bad_setting_is_refused_with_its_name_and_what_to_write(data, message):
@@ -112,3 +120,9 @@ def test_the_config_file_is_found_by_flag_then_environment_then_working_director
 
 def test_no_file_means_the_embedded_defaults():
     assert load_settings(None) == Settings()
+
+
+def test_the_environment_points_the_store_elsewhere():
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert load_settings(None, {"CALENDAR_SERVICE_DATABASE_URL": url}).store.url() == url
+    assert load_settings(None, {}).store.url() == "sqlite:///calendar_service.db"

@@ -29,7 +29,18 @@ LAYER_OF = {name: i for i, names in enumerate(LAYERS) for name in names}
 LAYER_OF["__init__"] = 0  # the package's __init__ holds only the version
 
 # Third-party libraries and the one module allowed to import each.
-OWNERS = {"holidays": "calendars", "icalendar": "feeds", "flask": "web", "apscheduler": "scheduler", "pypdf": "letters", "click": "cli"}
+OWNERS = {
+    "holidays": "calendars",
+    "icalendar": "feeds",
+    "flask": "web",
+    "werkzeug": "web",
+    "waitress": "web",
+    "sqlalchemy": "store",
+    "alembic": "store",
+    "apscheduler": "scheduler",
+    "pypdf": "letters",
+    "click": "cli",
+}
 
 
 def modules() -> list[Path]:
@@ -44,27 +55,33 @@ def module_name(path: Path) -> str:
 def imports(path: Path) -> tuple[set[str], set[str]]:
     """(package-internal top-level modules, external top-level packages) imported by ``path``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = path.relative_to(PACKAGE).parts[:-1]  # e.g. ("services",) for services/deadlines.py
     internal, external = set(), set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                if node.module:
-                    internal.add(node.module.split(".")[0])
-                else:
-                    # "from . import x": a module of the package, or a name from its __init__.
-                    for alias in node.names:
-                        is_module = (PACKAGE / f"{alias.name}.py").exists() or (PACKAGE / alias.name).is_dir()
-                        internal.add(alias.name if is_module else "__init__")
-            elif node.module:
-                root = node.module.split(".")[0]
-                (internal if root == "calendar_service" else external).add(
-                    node.module.split(".")[1] if root == "calendar_service" and "." in node.module else root
-                )
+        if isinstance(node, ast.ImportFrom) and node.level:
+            # Resolve the relative import against the importing module's own package.
+            base = package[: len(package) - (node.level - 1)]
+            target = (*base, *(node.module.split(".") if node.module else ()))
+            if target:
+                internal.add(target[0])
+                continue
+            # "from . import x" at the top: a module of the package, or a name from __init__.
+            for alias in node.names:
+                is_module = (PACKAGE / f"{alias.name}.py").exists() or (PACKAGE / alias.name).is_dir()
+                internal.add(alias.name if is_module else "__init__")
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            if parts[0] == "calendar_service":
+                internal.add(parts[1] if len(parts) > 1 else "__init__")
+            else:
+                external.add(parts[0])
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                root = alias.name.split(".")[0]
-                (internal if root == "calendar_service" else external).add(root)
-    internal.discard("calendar_service")
+                parts = alias.name.split(".")
+                if parts[0] == "calendar_service":
+                    internal.add(parts[1] if len(parts) > 1 else "__init__")
+                else:
+                    external.add(parts[0])
     return internal, external
 
 

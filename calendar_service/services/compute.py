@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .calendars import available_calendars, get_calendar
-from .config import Settings
-from .engine import FIRST_SUPPORTED, LAST_SUPPORTED, WEEKDAY_NAMES, BusinessCalendar, DayOff, Step
-from .errors import InputError, OutOfRangeError
-from .rules import Computation, Rule, compute, parse_rule
+from ..calendars import available_calendars, get_calendar
+from ..config import Settings
+from ..engine import FIRST_SUPPORTED, LAST_SUPPORTED, WEEKDAY_NAMES, BusinessCalendar, DayOff, Step
+from ..errors import InputError, OutOfRangeError
+from ..rules import Computation, Rule, compute, parse_rule
 
 
 def parse_date(text: str, what: str = "date") -> date:

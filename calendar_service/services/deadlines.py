@@ -1,0 +1,418 @@
+"""Deadlines: computed from a trigger and a rule, overridden, completed, extended, recomputed.
+
+Every change is written with its history entry in the same transaction. The stored due date is
+the override when there is one, else the date the engine computes; the explanation is computed
+when the deadline is read, so it always reflects the calendar in force.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ..calendars import canonical_name, get_calendar, library_version
+from ..config import Settings
+from ..engine import Step
+from ..errors import CalendarServiceError, ConflictError, NotFoundError, ValidationError
+from ..rules import Rule, compute, cutoff_for, parse_rule
+from ..store import Store
+from ..store import records as db
+from .fields import Field, FieldProblem, check, parse_date_value
+from .matters import decode_cursor, encode_cursor, present_history
+
+KINDS = ("comment-letter-response", "filing", "custom")
+STATUSES = ("open", "done", "extended", "withdrawn")
+ACTIVE = ("open", "extended")
+
+DEADLINE_FIELDS = {
+    "matter_id": Field("id", required=True),
+    "title": Field("text", required=True, max_length=500, allow_empty=False),
+    "kind": Field("choice", choices=KINDS),
+    "trigger_date": Field("date", required=True),
+    "rule": Field("text", required=True, max_length=200, allow_empty=False),
+    "calendar": Field("text", max_length=100, allow_empty=False),
+    "assignee": Field("text", max_length=200),
+    "notes": Field("text", max_length=20_000),
+    "override_due_date": Field("date", nullable=True),
+    "override_reason": Field("text", nullable=True, max_length=2000),
+}
+EXTEND_FIELDS = {
+    "due_date": Field("date"),
+    "rule": Field("text", max_length=200, allow_empty=False),
+    "reason": Field("text", required=True, max_length=2000, allow_empty=False),
+}
+REASON_FIELDS = {"reason": Field("text", max_length=2000)}
+# What a reader of the calendar sees: a change to one of these raises the deadline's version.
+_VISIBLE = ("title", "due_date", "cutoff")
+
+
+def _resolve(values: dict[str, Any], settings: Settings) -> tuple[Rule, str]:
+    """The parsed rule and canonical calendar name of cleaned input, as field errors if bad."""
+    errors = []
+    rule = None
+    try:
+        rule = parse_rule(values["rule"])
+    except CalendarServiceError as exc:
+        errors.append(("rule", str(exc)))
+    calendar = values.get("calendar") or settings.engine.default_calendar
+    try:
+        calendar = get_calendar(canonical_name(calendar, settings), settings).name
+    except CalendarServiceError as exc:
+        errors.append(("calendar", str(exc)))
+    if errors:
+        raise ValidationError(errors)
+    return rule, calendar  # type: ignore[return-value]
+
+
+def _computed_values(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The stored columns that follow from trigger, rule, calendar and override."""
+    rule, calendar = _resolve(values, settings)
+    try:
+        computed = rule.apply(get_calendar(calendar, settings), values["trigger_date"])
+    except CalendarServiceError as exc:
+        raise ValidationError([("trigger_date", str(exc))]) from None
+    due = values.get("override_due_date") or computed
+    cutoff = cutoff_for(rule, due, default_cutoff=settings.engine.default_cutoff, default_zone=settings.engine.default_timezone)
+    return {"rule": str(rule), "calendar": calendar, "computed_due_date": computed, "due_date": due, "cutoff": cutoff.isoformat()}
+
+
+def _check_override(values: dict[str, Any]) -> None:
+    if values.get("override_due_date") is not None and not (values.get("override_reason") or "").strip():
+        raise ValidationError([("override_reason", "is required when override_due_date is set: say why the date was set by hand")])
+    if values.get("override_due_date") is None:
+        values["override_reason"] = None
+
+
+def present_deadline(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The API form of a deadline, with the explanation of its date."""
+    explanation: list[dict[str, Any]]
+    try:
+        result = compute(
+            parse_rule(row["rule"]),
+            get_calendar(row["calendar"], settings),
+            row["trigger_date"],
+            default_cutoff=settings.engine.default_cutoff,
+            default_zone=settings.engine.default_timezone,
+        )
+        steps = list(result.steps)
+        if row["override_due_date"] is not None:
+            steps.append(Step(row["override_due_date"], "override", f"due date set by hand: {row['override_reason']}"))
+        explanation = [step.to_dict() for step in steps]
+    except CalendarServiceError as exc:
+        explanation = [{"date": row["trigger_date"].isoformat(), "action": "error", "note": f"cannot explain: {exc}"}]
+    return {
+        "id": row["id"],
+        "matter_id": row["matter_id"],
+        "matter_name": row.get("matter_name"),
+        "title": row["title"],
+        "kind": row["kind"],
+        "trigger_date": row["trigger_date"].isoformat(),
+        "rule": row["rule"],
+        "calendar": row["calendar"],
+        "due_date": row["due_date"].isoformat(),
+        "cutoff": row["cutoff"],
+        "computed_due_date": row["computed_due_date"].isoformat(),
+        "override": (
+            None
+            if row["override_due_date"] is None
+            else {"due_date": row["override_due_date"].isoformat(), "reason": row["override_reason"]}
+        ),
+        "status": row["status"],
+        "assignee": row["assignee"],
+        "notes": row["notes"],
+        "version": row["version"],
+        "created_at": row["created_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
+        "completed_at": row["completed_at"].isoformat() if row["completed_at"] else None,
+        "explanation": explanation,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {k: {"from": _jsonable(before[k]), "to": _jsonable(v)} for k, v in after.items() if before.get(k) != v}
+
+
+def _require_matter(conn, matter_id: int) -> None:
+    if db.get_matter(conn, matter_id) is None:
+        raise ValidationError([("matter_id", f"there is no matter {matter_id}; create it first with POST /api/v1/matters")])
+
+
+def create_deadline(store: Store, settings: Settings, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Compute and store a new deadline, recording its creation."""
+    values = check(payload, DEADLINE_FIELDS, what="deadline")
+    values = {"kind": "custom", "assignee": "", "notes": "", "override_due_date": None, "override_reason": None, **values}
+    _check_override(values)
+    values.update(_computed_values(values, settings))
+    values.update(status="open", version=1, created_at=now, updated_at=now, completed_at=None)
+    with store.write() as conn:
+        _require_matter(conn, values["matter_id"])
+        deadline_id = db.insert_deadline(conn, values)
+        row = db.get_deadline(conn, deadline_id)
+        snapshot = {k: _jsonable(row[k]) for k in (*DEADLINE_FIELDS, "due_date", "cutoff", "status")}
+        db.record_history(
+            conn,
+            at=now,
+            actor=actor,
+            action="create",
+            entity="deadline",
+            entity_id=deadline_id,
+            matter_id=row["matter_id"],
+            changes=snapshot,
+        )
+    return present_deadline(row, settings)
+
+
+def get_deadline(store: Store, settings: Settings, deadline_id: int) -> dict[str, Any]:
+    """One deadline with its explanation, or NotFoundError."""
+    with store.read() as conn:
+        row = db.get_deadline(conn, deadline_id)
+    if row is None:
+        raise NotFoundError(f"there is no deadline {deadline_id}")
+    return present_deadline(row, settings)
+
+
+def _change(conn, row: dict[str, Any], values: dict[str, Any], *, actor: str, now: datetime, action: str, reason: str | None) -> None:
+    changes = _diff(row, values)
+    if not changes:
+        return
+    if any(k in changes for k in _VISIBLE):
+        values["version"] = row["version"] + 1
+    values["updated_at"] = now
+    db.update_deadline(conn, row["id"], values)
+    db.record_history(
+        conn,
+        at=now,
+        actor=actor,
+        action=action,
+        entity="deadline",
+        entity_id=row["id"],
+        matter_id=values.get("matter_id", row["matter_id"]),
+        changes=changes,
+        reason=reason,
+    )
+
+
+def _locked(conn, deadline_id: int) -> dict[str, Any]:
+    row = db.get_deadline(conn, deadline_id, for_update=True)
+    if row is None:
+        raise NotFoundError(f"there is no deadline {deadline_id}")
+    return row
+
+
+def update_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Change fields of a deadline; a new trigger, rule, calendar or override recomputes its date."""
+    if isinstance(payload, dict) and "status" in payload:
+        raise ValidationError([("status", "changes through POST .../complete, .../extend, .../reopen or .../withdraw")])
+    values = check(payload, DEADLINE_FIELDS, what="deadline", partial=True)
+    with store.write() as conn:
+        row = _locked(conn, deadline_id)
+        if "matter_id" in values:
+            _require_matter(conn, values["matter_id"])
+        merged = {**{k: row[k] for k in DEADLINE_FIELDS}, **values}
+        if "override_due_date" in values or "override_reason" in values:
+            _check_override(merged)
+            values["override_reason"] = merged["override_reason"]
+        values.update(_computed_values(merged, settings))
+        _change(conn, row, values, actor=actor, now=now, action="update", reason=None)
+        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+
+
+def delete_deadline(store: Store, deadline_id: int, *, actor: str, now: datetime) -> None:
+    """Remove a deadline; its history stays."""
+    with store.write() as conn:
+        row = _locked(conn, deadline_id)
+        db.delete_deadline(conn, deadline_id)
+        db.record_history(
+            conn,
+            at=now,
+            actor=actor,
+            action="delete",
+            entity="deadline",
+            entity_id=deadline_id,
+            matter_id=row["matter_id"],
+            changes={"title": row["title"], "due_date": row["due_date"].isoformat(), "status": row["status"]},
+        )
+
+
+def complete_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Mark a deadline done."""
+    reason = check(payload or {}, REASON_FIELDS, what="completion").get("reason")
+    with store.write() as conn:
+        row = _locked(conn, deadline_id)
+        if row["status"] not in ACTIVE:
+            raise ConflictError(f"deadline {deadline_id} is {row['status']}; only an open or extended deadline can be completed")
+        _change(conn, row, {"status": "done", "completed_at": now}, actor=actor, now=now, action="complete", reason=reason)
+        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+
+
+def withdraw_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Mark a deadline withdrawn (no longer owed); it stays in the store and its history."""
+    reason = check(payload or {}, REASON_FIELDS, what="withdrawal").get("reason")
+    with store.write() as conn:
+        row = _locked(conn, deadline_id)
+        if row["status"] not in ACTIVE:
+            raise ConflictError(f"deadline {deadline_id} is {row['status']}; only an open or extended deadline can be withdrawn")
+        _change(conn, row, {"status": "withdrawn"}, actor=actor, now=now, action="withdraw", reason=reason)
+        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+
+
+def reopen_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Make a done or withdrawn deadline active again (extended if it was ever extended)."""
+    reason = check(payload or {}, REASON_FIELDS, what="reopening").get("reason")
+    with store.write() as conn:
+        row = _locked(conn, deadline_id)
+        if row["status"] in ACTIVE:
+            raise ConflictError(f"deadline {deadline_id} is {row['status']} already")
+        status = "extended" if db.list_extensions(conn, deadline_id) else "open"
+        _change(conn, row, {"status": status, "completed_at": None}, actor=actor, now=now, action="reopen", reason=reason)
+        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+
+
+def extend_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Move a deadline later, to a new date or under a new rule, recording the extension and why."""
+    values = check(payload, EXTEND_FIELDS, what="extension")
+    if ("due_date" in values) == ("rule" in values):
+        raise ValidationError([("due_date", "give either due_date (the new date) or rule (a new rule from the same trigger), not both")])
+    with store.write() as conn:
+        row = _locked(conn, deadline_id)
+        if row["status"] not in ACTIVE:
+            raise ConflictError(f"deadline {deadline_id} is {row['status']}; reopen it before extending it")
+        current = {k: row[k] for k in DEADLINE_FIELDS}
+        if "rule" in values:
+            changed = {**current, "rule": values["rule"], "override_due_date": None, "override_reason": None}
+        else:
+            changed = {**current, "override_due_date": values["due_date"], "override_reason": f"extended: {values['reason']}"}
+        new = _computed_values(changed, settings)
+        if new["due_date"] <= row["due_date"]:
+            field = "rule" if "rule" in values else "due_date"
+            raise ValidationError([(field, f"gives {new['due_date']}, not later than the current due date {row['due_date']}")])
+        db.insert_extension(
+            conn,
+            {
+                "deadline_id": deadline_id,
+                "at": now,
+                "actor": actor,
+                "previous_due_date": row["due_date"],
+                "new_due_date": new["due_date"],
+                "previous_rule": row["rule"],
+                "new_rule": new["rule"] if "rule" in values else None,
+                "reason": values["reason"],
+            },
+        )
+        update = {
+            **new,
+            "override_due_date": changed["override_due_date"],
+            "override_reason": changed["override_reason"],
+            "status": "extended",
+        }
+        _change(conn, row, update, actor=actor, now=now, action="extend", reason=values["reason"])
+        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+
+
+def deadline_history(store: Store, deadline_id: int) -> dict[str, Any]:
+    """What happened to a deadline, oldest first, and its extensions (also after deletion)."""
+    with store.read() as conn:
+        rows = db.list_history(conn, "deadline", deadline_id)
+        extensions = db.list_extensions(conn, deadline_id)
+    if not rows:
+        raise NotFoundError(f"there is no deadline {deadline_id} and no history of one")
+    return {
+        "items": [present_history(r) for r in rows],
+        "extensions": [
+            {
+                "at": e["at"].isoformat(),
+                "actor": e["actor"],
+                "previous_due_date": e["previous_due_date"].isoformat(),
+                "new_due_date": e["new_due_date"].isoformat(),
+                "previous_rule": e["previous_rule"],
+                "new_rule": e["new_rule"],
+                "reason": e["reason"],
+            }
+            for e in extensions
+        ],
+    }
+
+
+def parse_list_filters(args: dict[str, str]) -> dict[str, Any]:
+    """Deadline list filters from query-string values, as field errors if bad."""
+    errors: list[tuple[str, str]] = []
+    filters: dict[str, Any] = {}
+    if args.get("status"):
+        statuses = [s.strip() for s in args["status"].split(",") if s.strip()]
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            errors.append(("status", f"{', '.join(bad)} is not a status; use {', '.join(STATUSES)} (comma-separated for several)"))
+        filters["statuses"] = statuses
+    for name, key in (("due_before", "due_before"), ("due_after", "due_after")):
+        if args.get(name):
+            try:
+                filters[key] = parse_date_value(args[name])
+            except FieldProblem as problem:
+                errors.append((name, str(problem)))
+    if args.get("matter"):
+        if args["matter"].isdigit():
+            filters["matter_id"] = int(args["matter"])
+        else:
+            errors.append(("matter", f"{args['matter']!r} is not a matter id"))
+    for name in ("assignee", "tag"):
+        if args.get(name) is not None:
+            filters[name] = args[name]
+    if args.get("q"):
+        filters["text"] = args["q"]
+    if errors:
+        raise ValidationError(errors)
+    return filters
+
+
+def list_deadlines(
+    store: Store, settings: Settings, *, filters: dict[str, Any], cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of deadlines by due date and the cursor of the next page (None at the end)."""
+    after = None
+    if cursor:
+        due, last_id = decode_cursor(cursor, 2)
+        try:
+            after = (date.fromisoformat(due), int(last_id))
+        except (TypeError, ValueError):
+            raise ValidationError([("cursor", "is not a cursor this service issued; start again without it")]) from None
+    with store.read() as conn:
+        rows = db.list_deadlines(conn, after=after, limit=limit + 1, **filters)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor([rows[-1]["due_date"].isoformat(), rows[-1]["id"]]) if more else None
+    return [present_deadline(r, settings) for r in rows], next_cursor
+
+
+def recompute_all(store: Store, settings: Settings, *, actor: str, now: datetime) -> list[dict[str, Any]]:
+    """Recompute every active deadline on the calendars in force; record and report each move.
+
+    A deadline with a manual override keeps its date (only its cutoff may follow a changed
+    default). Run when config.toml's closures or the holiday data change, and on every start.
+    """
+    moves = []
+    reason = f"recomputed on the calendars in force ({library_version()}, config: {settings.source})"
+    with store.write() as conn:
+        for row in db.active_deadlines(conn, ACTIVE):
+            current = {k: row[k] for k in DEADLINE_FIELDS}
+            try:
+                new = _computed_values(current, settings)
+            except ValidationError as exc:
+                moves.append({"id": row["id"], "title": row["title"], "matter": row["matter_name"], "error": str(exc)})
+                continue
+            if new["due_date"] != row["due_date"] or new["cutoff"] != row["cutoff"] or new["computed_due_date"] != row["computed_due_date"]:
+                _change(conn, row, new, actor=actor, now=now, action="recompute", reason=reason)
+                if new["due_date"] != row["due_date"]:
+                    moves.append(
+                        {
+                            "id": row["id"],
+                            "title": row["title"],
+                            "matter": row["matter_name"],
+                            "from": row["due_date"].isoformat(),
+                            "to": new["due_date"].isoformat(),
+                        }
+                    )
+    return moves

@@ -1,0 +1,143 @@
+"""The tables, as SQLAlchemy Core metadata. Migrations (``migrations/versions``) create them;
+this module is what the queries are written against. A test checks the two agree."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime on every database (SQLite keeps no zone, so store naive UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+matters = Table(
+    "matters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("company", Text, nullable=False, default=""),
+    Column("file_numbers", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("owner", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# One row per (matter, tag), so that filtering by tag is an indexed join on every database.
+matter_tags = Table(
+    "matter_tags",
+    metadata,
+    Column("matter_id", Integer, ForeignKey("matters.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(200), primary_key=True),
+    Index(None, "tag"),
+)
+
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("matter_id", Integer, ForeignKey("matters.id", ondelete="RESTRICT"), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("trigger_date", Date, nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("calendar", String(100), nullable=False),
+    Column("computed_due_date", Date, nullable=False),
+    Column("override_due_date", Date, nullable=True),
+    Column("override_reason", Text, nullable=True),
+    # The effective due date: the override when there is one, else the computed date.
+    Column("due_date", Date, nullable=False),
+    Column("cutoff", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("assignee", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    # Rises with every change of date, time or title (the iCal SEQUENCE of later issues).
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Index(None, "due_date", "id"),
+    # Lists filtered by status read this index in due-date order: no sort of every match.
+    Index(None, "status", "due_date", "id"),
+    Index(None, "assignee"),
+)
+
+extensions = Table(
+    "extensions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("deadline_id", Integer, ForeignKey("deadlines.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("previous_due_date", Date, nullable=False),
+    Column("new_due_date", Date, nullable=False),
+    Column("previous_rule", Text, nullable=False),
+    Column("new_rule", Text, nullable=True),
+    Column("reason", Text, nullable=False),
+)
+
+# History keeps no foreign keys: the record of a deleted matter or deadline must outlive it.
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("matter_id", Integer, nullable=True),
+    Column("changes", JSON, nullable=False),
+    Column("reason", Text, nullable=True),
+    Index(None, "entity", "entity_id", "id"),
+    Index(None, "matter_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("read_only", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)

@@ -1,0 +1,247 @@
+"""The JSON API under /api/v1: matters, deadlines, the engine as a service, calendars.
+
+Views parse the request, call one service function, and return JSON. Every request but the
+OpenAPI description needs ``Authorization: Bearer <token>``; writes need a token that is not
+read-only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request, url_for
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from ..errors import AuthError, CalendarServiceError, OutOfRangeError, RuleSyntaxError, UnknownCalendarError, ValidationError
+from ..services import compute as compute_service
+from ..services import deadlines as deadline_service
+from ..services import matters as matter_service
+from ..services import tokens as token_service
+from ..services.fields import FieldProblem, parse_date_value
+from .context import state
+from .openapi import SPEC
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Check the bearer token; remember who is acting for the history."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError(
+            "send the header 'Authorization: Bearer <token>'; create a token with: python -m calendar_service tokens create NAME"
+        )
+    row = token_service.authenticate(state()["store"], token.strip())
+    if request.method not in ("GET", "HEAD", "OPTIONS") and row["read_only"]:
+        raise AuthError(f"token {row['name']!r} is read-only; changes need a token created without --read-only", forbidden=True)
+    g.actor = f"token:{row['name']}"
+
+
+def _body() -> Any:
+    """The JSON body; an absent body is an empty object (for the action endpoints)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    mimetype = request.mimetype or ""
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType(f"send the body as application/json, not {mimetype or 'without a Content-Type'}")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}") from None
+
+
+def _now():
+    return state()["clock"]()
+
+
+def _limit() -> int:
+    text = request.args.get("limit")
+    if text is None:
+        return DEFAULT_LIMIT
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise ValidationError([("limit", f"must be a whole number from 1 to {MAX_LIMIT}")])
+    return int(text)
+
+
+def _page(items: list[dict[str, Any]], cursor: str | None) -> Response:
+    next_url = None
+    if cursor:
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        next_url = url_for(request.endpoint, **(request.view_args or {}), **args, cursor=cursor)
+    return jsonify({"items": items, "next": next_url})
+
+
+def _created(body: dict[str, Any], endpoint: str, **ids: int) -> Response:
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for(endpoint, **ids)
+    return response
+
+
+def _reject_unknown_args(*known: str) -> None:
+    unknown = [k for k in request.args if k not in known]
+    if unknown:
+        raise ValidationError([(k, f"unknown query parameter; this list takes {', '.join(known)}") for k in unknown])
+
+
+# -- matters ---------------------------------------------------------------------------------
+
+
+@bp.get("/matters")
+def list_matters():
+    _reject_unknown_args("tag", "owner", "company", "q", "limit", "cursor")
+    filters = {k: request.args[k] for k in ("tag", "owner", "company") if k in request.args}
+    if request.args.get("q"):
+        filters["text"] = request.args["q"]
+    items, cursor = matter_service.list_matters(state()["store"], filters=filters, cursor=request.args.get("cursor"), limit=_limit())
+    return _page(items, cursor)
+
+
+@bp.post("/matters")
+def create_matter():
+    matter = matter_service.create_matter(state()["store"], _body(), actor=g.actor, now=_now())
+    return _created(matter, "api.get_matter", matter_id=matter["id"])
+
+
+@bp.get("/matters/<int:matter_id>")
+def get_matter(matter_id: int):
+    return jsonify(matter_service.get_matter(state()["store"], matter_id))
+
+
+@bp.patch("/matters/<int:matter_id>")
+def update_matter(matter_id: int):
+    return jsonify(matter_service.update_matter(state()["store"], matter_id, _body(), actor=g.actor, now=_now()))
+
+
+@bp.delete("/matters/<int:matter_id>")
+def delete_matter(matter_id: int):
+    _reject_unknown_args("cascade")
+    cascade = request.args.get("cascade", "false")
+    if cascade not in ("true", "false"):
+        raise ValidationError([("cascade", "must be true or false")])
+    matter_service.delete_matter(state()["store"], matter_id, actor=g.actor, now=_now(), cascade=cascade == "true")
+    return Response(status=204)
+
+
+@bp.get("/matters/<int:matter_id>/history")
+def matter_history(matter_id: int):
+    return jsonify({"items": matter_service.matter_history(state()["store"], matter_id)})
+
+
+# -- deadlines -------------------------------------------------------------------------------
+
+
+@bp.get("/deadlines")
+def list_deadlines():
+    _reject_unknown_args("status", "due_before", "due_after", "assignee", "matter", "tag", "q", "limit", "cursor")
+    filters = deadline_service.parse_list_filters(dict(request.args))
+    items, cursor = deadline_service.list_deadlines(
+        state()["store"], state()["settings"], filters=filters, cursor=request.args.get("cursor"), limit=_limit()
+    )
+    return _page(items, cursor)
+
+
+@bp.post("/deadlines")
+def create_deadline():
+    deadline = deadline_service.create_deadline(state()["store"], state()["settings"], _body(), actor=g.actor, now=_now())
+    return _created(deadline, "api.get_deadline", deadline_id=deadline["id"])
+
+
+@bp.get("/deadlines/<int:deadline_id>")
+def get_deadline(deadline_id: int):
+    return jsonify(deadline_service.get_deadline(state()["store"], state()["settings"], deadline_id))
+
+
+@bp.patch("/deadlines/<int:deadline_id>")
+def update_deadline(deadline_id: int):
+    return jsonify(deadline_service.update_deadline(state()["store"], state()["settings"], deadline_id, _body(), actor=g.actor, now=_now()))
+
+
+@bp.delete("/deadlines/<int:deadline_id>")
+def delete_deadline(deadline_id: int):
+    deadline_service.delete_deadline(state()["store"], deadline_id, actor=g.actor, now=_now())
+    return Response(status=204)
+
+
+ACTIONS = {
+    "complete": deadline_service.complete_deadline,
+    "extend": deadline_service.extend_deadline,
+    "reopen": deadline_service.reopen_deadline,
+    "withdraw": deadline_service.withdraw_deadline,
+}
+
+
+@bp.post("/deadlines/<int:deadline_id>/<any(complete, extend, reopen, withdraw):action>")
+def deadline_action(deadline_id: int, action: str):
+    change = ACTIONS[action]
+    return jsonify(change(state()["store"], state()["settings"], deadline_id, _body(), actor=g.actor, now=_now()))
+
+
+@bp.get("/deadlines/<int:deadline_id>/history")
+def deadline_history(deadline_id: int):
+    return jsonify(deadline_service.deadline_history(state()["store"], deadline_id))
+
+
+# -- the engine as a service -----------------------------------------------------------------
+
+
+@bp.get("/compute")
+def compute():
+    _reject_unknown_args("start", "rule", "calendar")
+    errors = [(name, "is required") for name in ("start", "rule") if not request.args.get(name)]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        start = parse_date_value(request.args["start"])
+    except FieldProblem as problem:
+        raise ValidationError([("start", str(problem))]) from None
+    try:
+        result = compute_service.compute_deadline(start, request.args["rule"], request.args.get("calendar"), state()["settings"])
+    except ValidationError:
+        raise
+    except CalendarServiceError as exc:
+        raise ValidationError([(_field_of(exc), str(exc))]) from None
+    return jsonify(result.to_dict())
+
+
+def _field_of(exc: CalendarServiceError) -> str:
+    if isinstance(exc, RuleSyntaxError):
+        return "rule"
+    if isinstance(exc, UnknownCalendarError):
+        return "calendar"
+    if isinstance(exc, OutOfRangeError):
+        return "start"
+    return "query"
+
+
+@bp.get("/calendars")
+def calendars():
+    found = compute_service.list_calendars(state()["settings"])
+    return jsonify({"items": [{"name": name, "description": text} for name, text in found]})
+
+
+@bp.get("/calendars/<path:name>/holidays")
+def calendar_holidays(name: str):
+    _reject_unknown_args("year")
+    text = request.args.get("year", "")
+    if not text.lstrip("-").isdigit():
+        raise ValidationError([("year", "is required: a year from 1900 to 2200, e.g. ?year=2025")])
+    try:
+        result = compute_service.days_off_in_year(int(text), name, state()["settings"])
+    except CalendarServiceError as exc:
+        raise ValidationError([("year" if isinstance(exc, OutOfRangeError) else "calendar", str(exc))]) from None
+    return jsonify(result.to_dict())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(SPEC)

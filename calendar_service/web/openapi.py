@@ -1,0 +1,474 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Written by hand, kept true by tests: every route is described and every described route exists
+(tests/test_openapi.py), and the API tests validate response bodies against these schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+
+DATE = {"type": "string", "format": "date", "examples": ["2009-05-26"]}
+DATETIME = {"type": "string", "format": "date-time"}
+TEXT_LIST = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 100}
+STATUS = {"type": "string", "enum": ["open", "done", "extended", "withdrawn"]}
+KIND = {"type": "string", "enum": ["comment-letter-response", "filing", "custom"]}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _problems(*codes: int) -> dict[str, Any]:
+    text = {
+        401: "No, unknown or revoked bearer token",
+        403: "The token is read-only",
+        404: "No such matter or deadline",
+        409: "The request contradicts the stored state",
+        413: "The body is too large",
+        415: "The body is not JSON",
+        422: "A field is missing or wrong; `errors` names each",
+    }
+    problem = {"description": "", "content": {"application/problem+json": {"schema": ref("Problem")}}}
+    return {str(code): {**problem, "description": text[code]} for code in codes}
+
+
+def _param(name: str, where: str, description: str, schema: dict[str, Any] | None = None, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required, "description": description, "schema": schema or {"type": "string"}}
+
+
+MATTER_ID = _param("matter_id", "path", "The matter's id", {"type": "integer"}, True)
+DEADLINE_ID = _param("deadline_id", "path", "The deadline's id", {"type": "integer"}, True)
+PAGE = [
+    _param("limit", "query", "Items per page, 1 to 500 (default 50)", {"type": "integer", "minimum": 1, "maximum": 500}),
+    _param("cursor", "query", "The cursor from the `next` link of the previous page"),
+]
+WRITE_ERRORS = _problems(401, 403, 413, 415, 422)
+
+
+def _body(schema_name: str, required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+def _action(summary: str, body: str, extra: tuple[int, ...] = ()) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "operationId": summary.split()[0].lower() + "Deadline",
+        "parameters": [DEADLINE_ID],
+        "requestBody": _body(body, required=body == "ExtensionInput"),
+        "responses": {
+            "200": _json(ref("Deadline"), "The deadline after the change"),
+            **_problems(401, 403, 404, 409, 413, 415, 422, *extra),
+        },
+    }
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "calendar_service API",
+        "version": __version__,
+        "description": (
+            "Matters and their deadlines, computed in business days on named holiday calendars and explained. "
+            "Every operation but this description needs `Authorization: Bearer <token>` "
+            "(create one with `python -m calendar_service tokens create NAME`); writes need a token that is not read-only. "
+            "Errors are RFC 9457 problem details."
+        ),
+    },
+    "servers": [{"url": "/"}],
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/v1/matters": {
+            "get": {
+                "summary": "List matters",
+                "operationId": "listMatters",
+                "parameters": [
+                    _param("tag", "query", "Only matters with this tag"),
+                    _param("owner", "query", "Only matters of this owner"),
+                    _param("company", "query", "Only matters of this company (any case)"),
+                    _param("q", "query", "Text in the name, company or owner"),
+                    *PAGE,
+                ],
+                "responses": {"200": _json(ref("MatterList"), "A page of matters, by id"), **_problems(401, 422)},
+            },
+            "post": {
+                "summary": "Create a matter",
+                "operationId": "createMatter",
+                "requestBody": _body("MatterInput"),
+                "responses": {"201": _json(ref("Matter"), "The new matter; Location has its URL"), **WRITE_ERRORS},
+            },
+        },
+        "/api/v1/matters/{matter_id}": {
+            "get": {
+                "summary": "Read a matter",
+                "operationId": "getMatter",
+                "parameters": [MATTER_ID],
+                "responses": {"200": _json(ref("Matter"), "The matter"), **_problems(401, 404)},
+            },
+            "patch": {
+                "summary": "Change a matter",
+                "operationId": "updateMatter",
+                "parameters": [MATTER_ID],
+                "requestBody": _body("MatterPatch"),
+                "responses": {"200": _json(ref("Matter"), "The matter after the change"), **_problems(401, 403, 404, 413, 415, 422)},
+            },
+            "delete": {
+                "summary": "Delete a matter",
+                "operationId": "deleteMatter",
+                "parameters": [
+                    MATTER_ID,
+                    _param("cascade", "query", "true to delete its deadlines too", {"type": "string", "enum": ["true", "false"]}),
+                ],
+                "responses": {"204": {"description": "Deleted"}, **_problems(401, 403, 404, 409, 422)},
+            },
+        },
+        "/api/v1/matters/{matter_id}/history": {
+            "get": {
+                "summary": "A matter's history",
+                "operationId": "getMatterHistory",
+                "parameters": [MATTER_ID],
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"items": {"type": "array", "items": ref("HistoryEntry")}}}, "Oldest first"
+                    ),
+                    **_problems(401, 404),
+                },
+            }
+        },
+        "/api/v1/deadlines": {
+            "get": {
+                "summary": "List deadlines",
+                "operationId": "listDeadlines",
+                "parameters": [
+                    _param("status", "query", "open, done, extended, withdrawn; comma-separated for several"),
+                    _param("due_before", "query", "Due on or before this date", DATE),
+                    _param("due_after", "query", "Due on or after this date", DATE),
+                    _param("assignee", "query", "Only deadlines of this assignee"),
+                    _param("matter", "query", "Only deadlines of this matter id", {"type": "integer"}),
+                    _param("tag", "query", "Only deadlines whose matter has this tag"),
+                    _param("q", "query", "Text in the title, notes, assignee, matter name or company"),
+                    *PAGE,
+                ],
+                "responses": {"200": _json(ref("DeadlineList"), "A page of deadlines, by due date"), **_problems(401, 422)},
+            },
+            "post": {
+                "summary": "Create a deadline",
+                "operationId": "createDeadline",
+                "requestBody": _body("DeadlineInput"),
+                "responses": {"201": _json(ref("Deadline"), "The new deadline; Location has its URL"), **WRITE_ERRORS},
+            },
+        },
+        "/api/v1/deadlines/{deadline_id}": {
+            "get": {
+                "summary": "Read a deadline",
+                "operationId": "getDeadline",
+                "parameters": [DEADLINE_ID],
+                "responses": {"200": _json(ref("Deadline"), "The deadline with its explanation"), **_problems(401, 404)},
+            },
+            "patch": {
+                "summary": "Change a deadline",
+                "operationId": "updateDeadline",
+                "parameters": [DEADLINE_ID],
+                "requestBody": _body("DeadlinePatch"),
+                "responses": {"200": _json(ref("Deadline"), "The deadline after the change"), **_problems(401, 403, 404, 413, 415, 422)},
+            },
+            "delete": {
+                "summary": "Delete a deadline",
+                "operationId": "deleteDeadline",
+                "parameters": [DEADLINE_ID],
+                "responses": {"204": {"description": "Deleted; its history stays"}, **_problems(401, 403, 404)},
+            },
+        },
+        "/api/v1/deadlines/{deadline_id}/complete": {"post": _action("Complete a deadline", "ReasonInput")},
+        "/api/v1/deadlines/{deadline_id}/extend": {"post": _action("Extend a deadline", "ExtensionInput")},
+        "/api/v1/deadlines/{deadline_id}/reopen": {"post": _action("Reopen a deadline", "ReasonInput")},
+        "/api/v1/deadlines/{deadline_id}/withdraw": {"post": _action("Withdraw a deadline", "ReasonInput")},
+        "/api/v1/deadlines/{deadline_id}/history": {
+            "get": {
+                "summary": "A deadline's history and extensions",
+                "operationId": "getDeadlineHistory",
+                "parameters": [DEADLINE_ID],
+                "responses": {"200": _json(ref("DeadlineHistory"), "Oldest first"), **_problems(401, 404)},
+            }
+        },
+        "/api/v1/compute": {
+            "get": {
+                "summary": "Compute a due date",
+                "operationId": "compute",
+                "parameters": [
+                    _param("start", "query", "The trigger date", DATE, True),
+                    _param("rule", "query", "A rule such as `10 business days`", None, True),
+                    _param("calendar", "query", "A calendar name (default: engine.default_calendar)"),
+                ],
+                "responses": {"200": _json(ref("Computation"), "The due date, cutoff and explanation"), **_problems(401, 422)},
+            }
+        },
+        "/api/v1/calendars": {
+            "get": {
+                "summary": "List calendars",
+                "operationId": "listCalendars",
+                "responses": {"200": _json(ref("CalendarList"), "Named calendars"), **_problems(401)},
+            }
+        },
+        "/api/v1/calendars/{name}/holidays": {
+            "get": {
+                "summary": "A calendar's non-business days of a year",
+                "operationId": "getHolidays",
+                "parameters": [
+                    _param("name", "path", "A calendar name or spec (us-federal, nyse, GB-ENG, financial:ECB)", None, True),
+                    _param("year", "query", "1900 to 2200", {"type": "integer"}, True),
+                ],
+                "responses": {"200": _json(ref("Holidays"), "Weekday holidays and closures"), **_problems(401, 422)},
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This description",
+                "operationId": "getOpenAPI",
+                "security": [],
+                "responses": {"200": _json({"type": "object"}, "The OpenAPI 3.1 document")},
+            }
+        },
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Problem": {
+                "type": "object",
+                "required": ["type", "title", "status", "detail"],
+                "properties": {
+                    "type": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": "integer"},
+                    "detail": {"type": "string"},
+                    "errors": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["field", "problem"],
+                            "properties": {"field": {"type": "string"}, "problem": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+            "Step": {
+                "type": "object",
+                "required": ["date", "action", "note"],
+                "properties": {
+                    "date": DATE,
+                    "weekday": {"type": "string"},
+                    "action": {
+                        "type": "string",
+                        "enum": ["start", "count", "skip", "land", "roll", "due", "end", "cutoff", "override", "error"],
+                    },
+                    "note": {"type": "string"},
+                    "day": {"type": "integer"},
+                },
+            },
+            "MatterInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 500, "examples": ["ImmunoGen, Inc. - Form 10-K FY2008 review"]},
+                    "company": {"type": "string", "maxLength": 500},
+                    "file_numbers": TEXT_LIST,
+                    "tags": TEXT_LIST,
+                    "owner": {"type": "string", "maxLength": 200},
+                },
+            },
+            "MatterPatch": {"allOf": [ref("MatterInput")], "required": [], "minProperties": 1},
+            "Matter": {
+                "type": "object",
+                "required": ["id", "name", "company", "file_numbers", "tags", "owner", "created_at", "updated_at"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "company": {"type": "string"},
+                    "file_numbers": {"type": "array", "items": {"type": "string"}},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "owner": {"type": "string"},
+                    "created_at": DATETIME,
+                    "updated_at": DATETIME,
+                },
+            },
+            "MatterList": {
+                "type": "object",
+                "required": ["items", "next"],
+                "properties": {"items": {"type": "array", "items": ref("Matter")}, "next": {"type": ["string", "null"]}},
+            },
+            "DeadlineInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["matter_id", "title", "trigger_date", "rule"],
+                "properties": {
+                    "matter_id": {"type": "integer"},
+                    "title": {"type": "string", "minLength": 1, "maxLength": 500},
+                    "kind": KIND,
+                    "trigger_date": DATE,
+                    "rule": {
+                        "type": "string",
+                        "examples": ["10 business days", "60 calendar days", "2 business days 22:00 America/New_York"],
+                    },
+                    "calendar": {"type": "string", "examples": ["us-federal"]},
+                    "assignee": {"type": "string", "maxLength": 200},
+                    "notes": {"type": "string", "maxLength": 20000},
+                    "override_due_date": {**DATE, "type": ["string", "null"]},
+                    "override_reason": {"type": ["string", "null"], "description": "Required with override_due_date"},
+                },
+            },
+            "DeadlinePatch": {"allOf": [ref("DeadlineInput")], "required": [], "minProperties": 1},
+            "ExtensionInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["reason"],
+                "description": "Exactly one of due_date (the new date) or rule (a new rule from the same trigger)",
+                "properties": {"due_date": DATE, "rule": {"type": "string"}, "reason": {"type": "string", "minLength": 1}},
+            },
+            "ReasonInput": {"type": "object", "additionalProperties": False, "properties": {"reason": {"type": "string"}}},
+            "Deadline": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "matter_id",
+                    "title",
+                    "kind",
+                    "trigger_date",
+                    "rule",
+                    "calendar",
+                    "due_date",
+                    "cutoff",
+                    "status",
+                    "assignee",
+                    "notes",
+                    "explanation",
+                    "computed_due_date",
+                    "override",
+                    "version",
+                ],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "matter_id": {"type": "integer"},
+                    "matter_name": {"type": "string"},
+                    "title": {"type": "string"},
+                    "kind": KIND,
+                    "trigger_date": DATE,
+                    "rule": {"type": "string"},
+                    "calendar": {"type": "string"},
+                    "due_date": DATE,
+                    "cutoff": {**DATETIME, "description": "When the deadline ends, with its UTC offset"},
+                    "computed_due_date": DATE,
+                    "override": {
+                        "type": ["object", "null"],
+                        "properties": {"due_date": DATE, "reason": {"type": "string"}},
+                    },
+                    "status": STATUS,
+                    "assignee": {"type": "string"},
+                    "notes": {"type": "string"},
+                    "version": {"type": "integer", "description": "Rises when the date, cutoff or title changes"},
+                    "created_at": DATETIME,
+                    "updated_at": DATETIME,
+                    "completed_at": {"type": ["string", "null"], "format": "date-time"},
+                    "explanation": {"type": "array", "items": ref("Step")},
+                },
+            },
+            "DeadlineList": {
+                "type": "object",
+                "required": ["items", "next"],
+                "properties": {"items": {"type": "array", "items": ref("Deadline")}, "next": {"type": ["string", "null"]}},
+            },
+            "HistoryEntry": {
+                "type": "object",
+                "required": ["at", "actor", "action", "entity", "entity_id", "changes"],
+                "properties": {
+                    "at": DATETIME,
+                    "actor": {"type": "string"},
+                    "action": {"type": "string"},
+                    "entity": {"type": "string", "enum": ["matter", "deadline"]},
+                    "entity_id": {"type": "integer"},
+                    "changes": {"type": "object"},
+                    "reason": {"type": ["string", "null"]},
+                },
+            },
+            "DeadlineHistory": {
+                "type": "object",
+                "required": ["items", "extensions"],
+                "properties": {
+                    "items": {"type": "array", "items": ref("HistoryEntry")},
+                    "extensions": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "at": DATETIME,
+                                "actor": {"type": "string"},
+                                "previous_due_date": DATE,
+                                "new_due_date": DATE,
+                                "previous_rule": {"type": "string"},
+                                "new_rule": {"type": ["string", "null"]},
+                                "reason": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+            "Computation": {
+                "type": "object",
+                "required": ["start", "rule", "calendar", "due", "cutoff", "explanation"],
+                "properties": {
+                    "start": DATE,
+                    "rule": {"type": "string"},
+                    "calendar": {"type": "string"},
+                    "calendar_description": {"type": "string"},
+                    "due": DATE,
+                    "weekday": {"type": "string"},
+                    "cutoff": DATETIME,
+                    "explanation": {"type": "array", "items": ref("Step")},
+                },
+            },
+            "CalendarList": {
+                "type": "object",
+                "required": ["items"],
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "description"],
+                            "properties": {"name": {"type": "string"}, "description": {"type": "string"}},
+                        },
+                    }
+                },
+            },
+            "Holidays": {
+                "type": "object",
+                "required": ["calendar", "year", "days"],
+                "properties": {
+                    "calendar": {"type": "string"},
+                    "calendar_description": {"type": "string"},
+                    "year": {"type": "integer"},
+                    "weekend": {"type": "array", "items": {"type": "string"}},
+                    "days": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["date", "name", "kind"],
+                            "properties": {
+                                "date": DATE,
+                                "weekday": {"type": "string"},
+                                "name": {"type": "string"},
+                                "kind": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
