@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -14,11 +15,9 @@ def schema_for(app: Flask, method: str, path: str, status: int) -> dict[str, Any
     """The described response schema of ``method path`` for ``status`` (None when it has no body)."""
     rule, _ = app.url_map.bind("localhost").match(path.split("?")[0], method=method, return_rule=True)
     template = rule.rule
-    for converter in ("int:", "path:", "any(complete, extend, reopen, withdraw):"):
-        template = template.replace(f"<{converter}", "<")
-    template = template.replace("<", "{").replace(">", "}")
-    if "{action}" in template:
-        template = template.replace("{action}", path.rstrip("/").split("/")[-1])
+    if "<any(" in template:  # the action routes: put the action of this path in its place
+        template = re.sub(r"<any\([^)]*\):\w+>", path.split("?")[0].rstrip("/").split("/")[-1], template)
+    template = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", template)
     operation = SPEC["paths"][template][method.lower()]
     response = operation["responses"].get(str(status))
     assert response is not None, f"{method} {template} answered {status}, which its description does not list"

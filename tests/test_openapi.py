@@ -20,7 +20,7 @@ def served_operations(app) -> set[tuple[str, str]]:
         match = re.search(r"<any\(([^)]*)\):(\w+)>", rule.rule)
         variants = [rule.rule.replace(match.group(0), choice.strip()) for choice in match.group(1).split(",")] if match else [rule.rule]
         for variant in variants:
-            template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", variant)
+            template = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", variant)
             out.update((template, method.lower()) for method in methods)
     return out
 

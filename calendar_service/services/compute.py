@@ -14,18 +14,15 @@ from ..config import Settings
 from ..engine import FIRST_SUPPORTED, LAST_SUPPORTED, WEEKDAY_NAMES, BusinessCalendar, DayOff, Step
 from ..errors import InputError, OutOfRangeError
 from ..rules import Computation, Rule, compute, parse_rule
+from .fields import FieldProblem, parse_date_value
 
 
 def parse_date(text: str, what: str = "date") -> date:
     """Read an ISO date (YYYY-MM-DD), saying exactly what is wrong with a bad one."""
-    raw = text.strip()
     try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        parts = raw.split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-            raise InputError(f"{what} {raw!r} does not exist ({exc}); write a real date as YYYY-MM-DD") from None
-        raise InputError(f"{what} {raw!r} is not a date; write YYYY-MM-DD, e.g. 2009-05-11") from None
+        return parse_date_value(text.strip())
+    except FieldProblem as problem:
+        raise InputError(f"{what} {problem}") from None
 
 
 def check_year(year: int) -> int:

@@ -17,7 +17,7 @@ from ..errors import CalendarServiceError, ConflictError, NotFoundError, Validat
 from ..rules import Rule, compute, cutoff_for, parse_rule
 from ..store import Store
 from ..store import records as db
-from .fields import Field, FieldProblem, check, parse_date_value
+from .fields import Field, FieldProblem, check, parse_date_value, parse_id
 from .matters import decode_cursor, encode_cursor, present_history
 
 KINDS = ("comment-letter-response", "filing", "custom")
@@ -240,7 +240,7 @@ def delete_deadline(store: Store, deadline_id: int, *, actor: str, now: datetime
 
 def complete_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Mark a deadline done."""
-    reason = check(payload or {}, REASON_FIELDS, what="completion").get("reason")
+    reason = check({} if payload is None else payload, REASON_FIELDS, what="completion").get("reason")
     with store.write() as conn:
         row = _locked(conn, deadline_id)
         if row["status"] not in ACTIVE:
@@ -251,7 +251,7 @@ def complete_deadline(store: Store, settings: Settings, deadline_id: int, payloa
 
 def withdraw_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Mark a deadline withdrawn (no longer owed); it stays in the store and its history."""
-    reason = check(payload or {}, REASON_FIELDS, what="withdrawal").get("reason")
+    reason = check({} if payload is None else payload, REASON_FIELDS, what="withdrawal").get("reason")
     with store.write() as conn:
         row = _locked(conn, deadline_id)
         if row["status"] not in ACTIVE:
@@ -262,7 +262,7 @@ def withdraw_deadline(store: Store, settings: Settings, deadline_id: int, payloa
 
 def reopen_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Make a done or withdrawn deadline active again (extended if it was ever extended)."""
-    reason = check(payload or {}, REASON_FIELDS, what="reopening").get("reason")
+    reason = check({} if payload is None else payload, REASON_FIELDS, what="reopening").get("reason")
     with store.write() as conn:
         row = _locked(conn, deadline_id)
         if row["status"] in ACTIVE:
@@ -354,10 +354,10 @@ def parse_list_filters(args: dict[str, str]) -> dict[str, Any]:
             except FieldProblem as problem:
                 errors.append((name, str(problem)))
     if args.get("matter"):
-        if args["matter"].isdigit():
-            filters["matter_id"] = int(args["matter"])
-        else:
-            errors.append(("matter", f"{args['matter']!r} is not a matter id"))
+        try:
+            filters["matter_id"] = parse_id(args["matter"], "matter")
+        except FieldProblem as problem:
+            errors.append(("matter", str(problem)))
     for name in ("assignee", "tag"):
         if args.get(name) is not None:
             filters[name] = args[name]
@@ -372,13 +372,7 @@ def list_deadlines(
     store: Store, settings: Settings, *, filters: dict[str, Any], cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of deadlines by due date and the cursor of the next page (None at the end)."""
-    after = None
-    if cursor:
-        due, last_id = decode_cursor(cursor, 2)
-        try:
-            after = (date.fromisoformat(due), int(last_id))
-        except (TypeError, ValueError):
-            raise ValidationError([("cursor", "is not a cursor this service issued; start again without it")]) from None
+    after = tuple(decode_cursor(cursor, ("date", "id"))) if cursor else None
     with store.read() as conn:
         rows = db.list_deadlines(conn, after=after, limit=limit + 1, **filters)
     more = len(rows) > limit

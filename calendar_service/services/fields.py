@@ -7,6 +7,7 @@ that a client can fix a request in one round trip.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,11 @@ from typing import Any
 
 from ..engine import FIRST_SUPPORTED, LAST_SUPPORTED
 from ..errors import ValidationError
+
+#: The largest id the store's integer columns hold (32-bit signed on PostgreSQL).
+MAX_ID = 2**31 - 1
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_WHOLE_NUMBER = re.compile(r"-?\d{1,12}", re.ASCII)
 
 
 class FieldProblem(ValueError):
@@ -43,13 +49,22 @@ class Field:
 def _text(field: Field, value: Any) -> str:
     if not isinstance(value, str):
         raise FieldProblem(f"must be a string, not {_json_type(value)}")
-    if "\x00" in value:
-        raise FieldProblem("must not contain NUL characters")
+    _check_characters(value, "")
     if len(value) > field.max_length:
         raise FieldProblem(f"is {len(value)} characters long; the most is {field.max_length}")
     if not field.allow_empty and not value.strip():
         raise FieldProblem("must not be empty")
     return value
+
+
+def _check_characters(value: str, where: str) -> None:
+    if "\x00" in value:
+        raise FieldProblem(f"{where}must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON can carry a lone surrogate (\ud800) that no database can store as text.
+        raise FieldProblem(f"{where}contains an unpaired surrogate (\\u escape); send valid Unicode text") from None
 
 
 def _date(field: Field, value: Any) -> date:
@@ -59,23 +74,45 @@ def _date(field: Field, value: Any) -> date:
 
 
 def parse_date_value(value: str) -> date:
-    """An ISO date within the supported range, or FieldProblem saying what is wrong."""
+    """An ISO date written YYYY-MM-DD within the supported range, or FieldProblem saying what is wrong."""
+    if not _ISO_DATE.fullmatch(value):
+        # date.fromisoformat would also take 20090511 and 2009-W20-1; ask for the one form we document.
+        raise FieldProblem(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2009-05-11")
     try:
         parsed = date.fromisoformat(value)
     except ValueError as exc:
-        parts = value.split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-            raise FieldProblem(f"{value!r} does not exist ({exc})") from None
-        raise FieldProblem(f"{value!r} is not a date; write YYYY-MM-DD") from None
+        raise FieldProblem(f"{value!r} does not exist ({exc})") from None
     if not FIRST_SUPPORTED <= parsed <= LAST_SUPPORTED:
         raise FieldProblem(f"{value} is outside the supported range {FIRST_SUPPORTED} to {LAST_SUPPORTED}")
     return parsed
 
 
+def parse_whole_number(value: str, low: int, high: int) -> int:
+    """A base-10 whole number from low to high written in ASCII digits, or FieldProblem."""
+    if not _WHOLE_NUMBER.fullmatch(value) or not low <= int(value) <= high:
+        raise FieldProblem(f"must be a whole number from {low} to {high}, not {value!r}")
+    return int(value)
+
+
+def parse_id(value: str, noun: str) -> int:
+    """The id of a ``noun`` (matter, deadline) from text such as a query parameter, or FieldProblem."""
+    try:
+        return parse_whole_number(value, 1, MAX_ID)
+    except FieldProblem:
+        raise FieldProblem(f"{value!r} is not a {noun} id (a whole number from 1 to {MAX_ID})") from None
+
+
+def parse_year(value: str) -> int:
+    """A year written in ASCII digits (range checks are the engine's), or FieldProblem."""
+    if not re.fullmatch(r"-?\d+", value, re.ASCII):
+        raise FieldProblem(f"{value!r} is not a year written in digits, e.g. 2025")
+    return int(value)
+
+
 def _id(field: Field, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise FieldProblem(f"must be an integer id, not {_json_type(value)}")
-    if value < 1 or value > 2**31 - 1:
+    if value < 1 or value > MAX_ID:
         raise FieldProblem("must be a positive integer id")
     return value
 
@@ -91,8 +128,7 @@ def _text_list(field: Field, value: Any) -> list[str]:
             raise FieldProblem(f"entry {i} must be a non-empty string")
         if len(item) > 200:
             raise FieldProblem(f"entry {i} is longer than 200 characters")
-        if "\x00" in item:
-            raise FieldProblem(f"entry {i} must not contain NUL characters")
+        _check_characters(item, f"entry {i} ")
         out.append(item.strip())
     return list(dict.fromkeys(out))
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..store import Store
 from ..store import records as db
-from .fields import Field, check
+from .fields import MAX_ID, Field, FieldProblem, check, parse_date_value
 
 MATTER_FIELDS = {
     "name": Field("text", required=True, max_length=500, allow_empty=False),
@@ -116,7 +116,7 @@ def delete_matter(store: Store, matter_id: int, *, actor: str, now: datetime, ca
 
 def list_matters(store: Store, *, filters: dict[str, Any], cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
     """A page of matters and the cursor of the next page (None at the end)."""
-    after_id = decode_cursor(cursor, 1)[0] if cursor else None
+    after_id = decode_cursor(cursor, ("id",))[0] if cursor else None
     with store.read() as conn:
         rows = db.list_matters(conn, after_id=after_id, limit=limit + 1, **filters)
     more = len(rows) > limit
@@ -129,15 +129,27 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, size: int) -> list[Any]:
-    """The sort key inside a cursor, or ValidationError naming the cursor."""
+def decode_cursor(cursor: str, kinds: tuple[str, ...]) -> list[Any]:
+    """The sort key inside a cursor, each part checked ("id" or "date"), or ValidationError naming the cursor."""
+    refused = ValidationError([("cursor", "is not a cursor this service issued; start again without it")])
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(key, list) and len(key) == size:
-            return key
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ValidationError([("cursor", "is not a cursor this service issued; start again without it")])
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise refused from None
+    if not isinstance(key, list) or len(key) != len(kinds):
+        raise refused
+    out: list[Any] = []
+    for part, kind in zip(key, kinds, strict=True):
+        if kind == "id" and isinstance(part, int) and not isinstance(part, bool) and 1 <= part <= MAX_ID:
+            out.append(part)
+        elif kind == "date" and isinstance(part, str):
+            try:
+                out.append(parse_date_value(part))
+            except FieldProblem:
+                raise refused from None
+        else:
+            raise refused
+    return out
 
 
 def matter_history(store: Store, matter_id: int) -> list[dict[str, Any]]:

@@ -18,13 +18,15 @@ from ..services import compute as compute_service
 from ..services import deadlines as deadline_service
 from ..services import matters as matter_service
 from ..services import tokens as token_service
-from ..services.fields import FieldProblem, parse_date_value
+from ..services.fields import MAX_ID, FieldProblem, parse_date_value, parse_whole_number, parse_year
 from .context import state
 from .openapi import SPEC
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
+# Ids beyond what the store's integer columns hold match no route: 404, not a database error.
+ID = f"int(max={MAX_ID})"
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
 
@@ -45,6 +47,22 @@ def authenticate() -> None:
     g.actor = f"token:{row['name']}"
 
 
+@bp.before_request
+def check_query_text() -> None:
+    """Refuse query values no database can compare as text (NUL, lone surrogates)."""
+    errors = []
+    for name, value in request.args.items(multi=True):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            errors.append((name, "is not valid UTF-8 text"))
+            continue
+        if "\x00" in value:
+            errors.append((name, "must not contain NUL characters"))
+    if errors:
+        raise ValidationError(errors)
+
+
 def _body() -> Any:
     """The JSON body; an absent body is an empty object (for the action endpoints)."""
     raw = request.get_data(cache=True)
@@ -57,6 +75,8 @@ def _body() -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadRequest("the body is not usable JSON: it is nested too deeply") from None
 
 
 def _now():
@@ -67,9 +87,10 @@ def _limit() -> int:
     text = request.args.get("limit")
     if text is None:
         return DEFAULT_LIMIT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise ValidationError([("limit", f"must be a whole number from 1 to {MAX_LIMIT}")])
-    return int(text)
+    try:
+        return parse_whole_number(text, 1, MAX_LIMIT)
+    except FieldProblem as problem:
+        raise ValidationError([("limit", str(problem))]) from None
 
 
 def _page(items: list[dict[str, Any]], cursor: str | None) -> Response:
@@ -112,17 +133,17 @@ def create_matter():
     return _created(matter, "api.get_matter", matter_id=matter["id"])
 
 
-@bp.get("/matters/<int:matter_id>")
+@bp.get(f"/matters/<{ID}:matter_id>")
 def get_matter(matter_id: int):
     return jsonify(matter_service.get_matter(state()["store"], matter_id))
 
 
-@bp.patch("/matters/<int:matter_id>")
+@bp.patch(f"/matters/<{ID}:matter_id>")
 def update_matter(matter_id: int):
     return jsonify(matter_service.update_matter(state()["store"], matter_id, _body(), actor=g.actor, now=_now()))
 
 
-@bp.delete("/matters/<int:matter_id>")
+@bp.delete(f"/matters/<{ID}:matter_id>")
 def delete_matter(matter_id: int):
     _reject_unknown_args("cascade")
     cascade = request.args.get("cascade", "false")
@@ -132,7 +153,7 @@ def delete_matter(matter_id: int):
     return Response(status=204)
 
 
-@bp.get("/matters/<int:matter_id>/history")
+@bp.get(f"/matters/<{ID}:matter_id>/history")
 def matter_history(matter_id: int):
     return jsonify({"items": matter_service.matter_history(state()["store"], matter_id)})
 
@@ -156,17 +177,17 @@ def create_deadline():
     return _created(deadline, "api.get_deadline", deadline_id=deadline["id"])
 
 
-@bp.get("/deadlines/<int:deadline_id>")
+@bp.get(f"/deadlines/<{ID}:deadline_id>")
 def get_deadline(deadline_id: int):
     return jsonify(deadline_service.get_deadline(state()["store"], state()["settings"], deadline_id))
 
 
-@bp.patch("/deadlines/<int:deadline_id>")
+@bp.patch(f"/deadlines/<{ID}:deadline_id>")
 def update_deadline(deadline_id: int):
     return jsonify(deadline_service.update_deadline(state()["store"], state()["settings"], deadline_id, _body(), actor=g.actor, now=_now()))
 
 
-@bp.delete("/deadlines/<int:deadline_id>")
+@bp.delete(f"/deadlines/<{ID}:deadline_id>")
 def delete_deadline(deadline_id: int):
     deadline_service.delete_deadline(state()["store"], deadline_id, actor=g.actor, now=_now())
     return Response(status=204)
@@ -180,13 +201,13 @@ ACTIONS = {
 }
 
 
-@bp.post("/deadlines/<int:deadline_id>/<any(complete, extend, reopen, withdraw):action>")
+@bp.post(f"/deadlines/<{ID}:deadline_id>/<any(complete, extend, reopen, withdraw):action>")
 def deadline_action(deadline_id: int, action: str):
     change = ACTIONS[action]
     return jsonify(change(state()["store"], state()["settings"], deadline_id, _body(), actor=g.actor, now=_now()))
 
 
-@bp.get("/deadlines/<int:deadline_id>/history")
+@bp.get(f"/deadlines/<{ID}:deadline_id>/history")
 def deadline_history(deadline_id: int):
     return jsonify(deadline_service.deadline_history(state()["store"], deadline_id))
 
@@ -232,11 +253,14 @@ def calendars():
 @bp.get("/calendars/<path:name>/holidays")
 def calendar_holidays(name: str):
     _reject_unknown_args("year")
-    text = request.args.get("year", "")
-    if not text.lstrip("-").isdigit():
+    if not request.args.get("year"):
         raise ValidationError([("year", "is required: a year from 1900 to 2200, e.g. ?year=2025")])
     try:
-        result = compute_service.days_off_in_year(int(text), name, state()["settings"])
+        year = parse_year(request.args["year"])
+    except FieldProblem as problem:
+        raise ValidationError([("year", str(problem))]) from None
+    try:
+        result = compute_service.days_off_in_year(year, name, state()["settings"])
     except CalendarServiceError as exc:
         raise ValidationError([("year" if isinstance(exc, OutOfRangeError) else "calendar", str(exc))]) from None
     return jsonify(result.to_dict())

@@ -27,6 +27,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _problems(*codes: int) -> dict[str, Any]:
     text = {
+        400: "The body is not JSON (malformed, not UTF-8, or nested too deeply)",
         401: "No, unknown or revoked bearer token",
         403: "The token is read-only",
         404: "No such matter or deadline",
@@ -49,7 +50,7 @@ PAGE = [
     _param("limit", "query", "Items per page, 1 to 500 (default 50)", {"type": "integer", "minimum": 1, "maximum": 500}),
     _param("cursor", "query", "The cursor from the `next` link of the previous page"),
 ]
-WRITE_ERRORS = _problems(401, 403, 413, 415, 422)
+WRITE_ERRORS = _problems(400, 401, 403, 413, 415, 422)
 
 
 def _body(schema_name: str, required: bool = True) -> dict[str, Any]:
@@ -116,7 +117,7 @@ SPEC: dict[str, Any] = {
                 "operationId": "updateMatter",
                 "parameters": [MATTER_ID],
                 "requestBody": _body("MatterPatch"),
-                "responses": {"200": _json(ref("Matter"), "The matter after the change"), **_problems(401, 403, 404, 413, 415, 422)},
+                "responses": {"200": _json(ref("Matter"), "The matter after the change"), **_problems(400, 401, 403, 404, 413, 415, 422)},
             },
             "delete": {
                 "summary": "Delete a matter",
@@ -176,7 +177,10 @@ SPEC: dict[str, Any] = {
                 "operationId": "updateDeadline",
                 "parameters": [DEADLINE_ID],
                 "requestBody": _body("DeadlinePatch"),
-                "responses": {"200": _json(ref("Deadline"), "The deadline after the change"), **_problems(401, 403, 404, 413, 415, 422)},
+                "responses": {
+                    "200": _json(ref("Deadline"), "The deadline after the change"),
+                    **_problems(400, 401, 403, 404, 413, 415, 422),
+                },
             },
             "delete": {
                 "summary": "Delete a deadline",
