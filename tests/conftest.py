@@ -109,3 +109,26 @@ def store(request, tmp_path):
         tables = ", ".join(table.name for table in metadata.sorted_tables)
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield opened
+
+
+class Clock:
+    """A clock the tests move by hand (the app reads it for every change it records)."""
+
+    def __init__(self) -> None:
+        self.now = FROZEN_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(store, settings, clock):
+    """The Flask app over the ``store`` fixture, on the test clock."""
+    from calendar_service.web import create_app
+
+    return create_app(settings, store, clock=clock)

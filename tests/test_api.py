@@ -22,26 +22,6 @@ IMMUNOGEN = {
 }
 
 
-class Clock:
-    """A clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = FROZEN_NOW
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def app(store, settings, clock):
-    return create_app(settings, store, clock=clock)
-
-
 @pytest.fixture
 def api(app, store):
     token = token_service.create_token(store, "paralegal", read_only=False, now=FROZEN_NOW)

@@ -21,7 +21,6 @@ from sqlalchemy import select
 
 from calendar_service.services import tokens as token_service
 from calendar_service.store.schema import metadata
-from calendar_service.web import create_app
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -416,26 +415,6 @@ CASES = [
     case("holidays-huge-year", "GET", f"/api/v1/calendars/us-federal/holidays?year={'9' * 30}", 422, "year", "outside the supported range"),
     case("holidays-unknown-calendar", "GET", "/api/v1/calendars/atlantis/holidays?year=2025", 422, "calendar"),
 ]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = FROZEN_NOW
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def app(store, settings, clock):
-    return create_app(settings, store, clock=clock)
 
 
 @pytest.fixture

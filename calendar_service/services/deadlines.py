@@ -7,6 +7,7 @@ when the deadline is read, so it always reflects the calendar in force.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -238,38 +239,54 @@ def delete_deadline(store: Store, deadline_id: int, *, actor: str, now: datetime
         )
 
 
-def complete_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
-    """Mark a deadline done."""
-    reason = check({} if payload is None else payload, REASON_FIELDS, what="completion").get("reason")
+def _transition(
+    store: Store,
+    settings: Settings,
+    deadline_id: int,
+    payload: Any,
+    *,
+    action: str,
+    allowed: tuple[str, ...],
+    refusal: str,
+    actor: str,
+    now: datetime,
+    values: Callable[[Any, dict[str, Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """A status change with an optional reason: refused (409) unless the status is in ``allowed``."""
+    reason = check({} if payload is None else payload, REASON_FIELDS, what=action).get("reason")
     with store.write() as conn:
         row = _locked(conn, deadline_id)
-        if row["status"] not in ACTIVE:
-            raise ConflictError(f"deadline {deadline_id} is {row['status']}; only an open or extended deadline can be completed")
-        _change(conn, row, {"status": "done", "completed_at": now}, actor=actor, now=now, action="complete", reason=reason)
+        if row["status"] not in allowed:
+            raise ConflictError(f"deadline {deadline_id} is {row['status']}; {refusal}")
+        _change(conn, row, values(conn, row), actor=actor, now=now, action=action, reason=reason)
         return present_deadline(db.get_deadline(conn, deadline_id), settings)
+
+
+def complete_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Mark a deadline done."""
+    return _transition(
+        store, settings, deadline_id, payload, action="complete", allowed=ACTIVE, actor=actor, now=now,
+        refusal="only an open or extended deadline can be completed",
+        values=lambda conn, row: {"status": "done", "completed_at": now},
+    )  # fmt: skip
 
 
 def withdraw_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Mark a deadline withdrawn (no longer owed); it stays in the store and its history."""
-    reason = check({} if payload is None else payload, REASON_FIELDS, what="withdrawal").get("reason")
-    with store.write() as conn:
-        row = _locked(conn, deadline_id)
-        if row["status"] not in ACTIVE:
-            raise ConflictError(f"deadline {deadline_id} is {row['status']}; only an open or extended deadline can be withdrawn")
-        _change(conn, row, {"status": "withdrawn"}, actor=actor, now=now, action="withdraw", reason=reason)
-        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+    return _transition(
+        store, settings, deadline_id, payload, action="withdraw", allowed=ACTIVE, actor=actor, now=now,
+        refusal="only an open or extended deadline can be withdrawn",
+        values=lambda conn, row: {"status": "withdrawn"},
+    )  # fmt: skip
 
 
 def reopen_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Make a done or withdrawn deadline active again (extended if it was ever extended)."""
-    reason = check({} if payload is None else payload, REASON_FIELDS, what="reopening").get("reason")
-    with store.write() as conn:
-        row = _locked(conn, deadline_id)
-        if row["status"] in ACTIVE:
-            raise ConflictError(f"deadline {deadline_id} is {row['status']} already")
-        status = "extended" if db.list_extensions(conn, deadline_id) else "open"
-        _change(conn, row, {"status": status, "completed_at": None}, actor=actor, now=now, action="reopen", reason=reason)
-        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+    return _transition(
+        store, settings, deadline_id, payload, action="reopen", allowed=("done", "withdrawn"), actor=actor, now=now,
+        refusal="it is active already",
+        values=lambda conn, row: {"status": "extended" if db.list_extensions(conn, row["id"]) else "open", "completed_at": None},
+    )  # fmt: skip
 
 
 def extend_deadline(store: Store, settings: Settings, deadline_id: int, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
