@@ -21,6 +21,7 @@ from .config import CONFIG_ENV_VAR, Settings, find_config, load_settings
 from .errors import CalendarServiceError
 from .services import compute as services
 from .services import deadlines as deadline_service
+from .services import letters as letter_service
 from .services import tokens as token_service
 from .store import Store, open_store
 
@@ -271,10 +272,160 @@ def tokens_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{t['name']:<24} {'read-only' if t['read_only'] else 'read-write':<10} created {t['created_at']}  {state}")
 
 
+@cli.group()
+def letters() -> None:
+    """Read SEC letters (text or PDF): their facts and the deadline they set or ask for."""
+
+
+def _read_files(files: tuple[str, ...]) -> list[tuple[str, bytes | None, str | None]]:
+    out = []
+    for name in files:
+        try:
+            out.append((name, Path(name).read_bytes(), None))
+        except OSError as exc:
+            out.append((name, None, f"cannot read {name}: {exc.strerror or exc}"))
+    return out
+
+
+def _describe_letter(facts: dict) -> list[str]:
+    weekday = ""
+    if facts["letter_date"]:
+        weekday = f" ({datetime.fromisoformat(facts['letter_date']).strftime('%a')})"
+    sender = f" from the {facts['division']}" if facts.get("division") else ""
+    if facts.get("office"):
+        sender += f", {facts['office']}"
+    lines = [f"  {facts['kind']} letter of {facts['letter_date'] or 'an unknown date'}{weekday}{sender}"]
+    lines.append(
+        f"  company: {facts['company'] or '(not found)'}; file numbers: {', '.join(facts['file_numbers']) or '(none)'}"
+        + (f"; CIK {facts['cik']}" if facts.get("cik") else "")
+        + f"; forms: {', '.join(facts['forms']) or '(none)'}"
+    )
+    if facts.get("comment_count") is not None:
+        contacts = ", ".join(f"{c['name']} {c['phone']}" for c in facts["contacts"]) or "(none)"
+        lines.append(f"  comments: {facts['comment_count']}; contacts: {contacts}")
+    if facts.get("responds_to"):
+        lines.append(f"  answers the staff letter of {facts['responds_to']}")
+    deadline = facts["deadline"]
+    if deadline is None:
+        lines.append("  deadline: none stated")
+    elif deadline.get("requested_date") is not None or "requested_date" in deadline:
+        how = f" ({deadline['count']} {deadline['unit']} from the {deadline['base'].replace('-', ' ')})" if deadline.get("count") else ""
+        lines.append(f"  requests a new due date: {deadline['requested_date']}{how}")
+    elif deadline.get("fixed_date"):
+        lines.append(f"  deadline: by {deadline['fixed_date']}")
+    else:
+        due = deadline["due"]
+        shown = f"{due} ({datetime.fromisoformat(due).strftime('%a')})" if due else "unknown (no letter date)"
+        lines.append(f"  deadline: {deadline['rule']} -> due {shown}")
+    if facts.get("evidence"):
+        lines.append(f'  evidence: "{facts["evidence"]["text"]}"')
+    for reason in facts["review_reasons"]:
+        lines.append(f"  NEEDS REVIEW: {reason}")
+    return lines
+
+
+@letters.command("parse")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per file.")
+@click.pass_context
+def letters_parse(ctx: click.Context, files: tuple[str, ...], calendar: str | None, as_json: bool) -> None:
+    """Read each letter FILE (text or PDF) and print its facts and proposed deadline.
+
+    Nothing is stored. A file that cannot be read is reported and the others are still read;
+    the exit status is then 2.
+    """
+    settings = _settings(ctx)
+    results, failed = [], False
+    for name, data, error in _read_files(files):
+        if data is not None:
+            try:
+                results.append(letter_service.parse(data, name, settings, calendar=calendar))
+                continue
+            except CalendarServiceError as exc:
+                error = str(exc)
+        failed = True
+        results.append({"file": name, "error": error})
+        if not as_json:
+            click.echo(f"{PROG}: error: {error}", err=True)
+    if as_json:
+        _emit_json(results)
+    else:
+        for result in results:
+            if "error" not in result:
+                click.echo(result["file"])
+                for line in _describe_letter(result):
+                    click.echo(line)
+    if failed:
+        ctx.exit(2)
+
+
+@letters.command("ingest")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--dry-run", is_flag=True, help="Read and report what would be filed; change nothing.")
+@click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per file.")
+@click.pass_context
+def letters_ingest(ctx: click.Context, files: tuple[str, ...], dry_run: bool, calendar: str | None, as_json: bool) -> None:
+    """File each letter: find or create its matter, create its deadline or extend the one it answers.
+
+    Same company and file number means the same matter. A letter filed before changes nothing.
+    Each file is filed in its own transaction, so one bad file does not undo the others; the
+    exit status is then 2.
+    """
+    settings = _settings(ctx)
+    store = _store(ctx)
+    results, failed = [], False
+    entries = _read_files(files)
+    with click.progressbar(entries, label="filing letters", file=sys.stderr) if len(entries) > 3 else _no_bar(entries) as bar:
+        for name, data, error in bar:
+            if data is not None:
+                try:
+                    results.append(
+                        letter_service.ingest(
+                            store, settings, data, name, actor=_actor(), now=datetime.now(UTC), dry_run=dry_run, calendar=calendar
+                        )
+                    )
+                    continue
+                except CalendarServiceError as exc:
+                    error = str(exc)
+            failed = True
+            results.append({"file": name, "error": error})
+    if as_json:
+        _emit_json(results)
+    else:
+        for result in results:
+            if "error" in result:
+                click.echo(f"{PROG}: error: {result['error']}", err=True)
+                continue
+            prefix = "would be " if dry_run and result["action"] != "unchanged" else ""
+            click.echo(f"{result['file']}: {prefix}{result['action']}: {result['detail']}")
+            for reason in result["facts"]["review_reasons"]:
+                click.echo(f"  NEEDS REVIEW: {reason}")
+    if failed:
+        ctx.exit(2)
+
+
+class _no_bar:
+    """The progress bar's interface, showing nothing (for a few files)."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (2 for bad input, with one line on stderr)."""
     try:
-        cli.main(args=argv, prog_name=f"python -m {PROG}", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code rather than raising it.
+        code = cli.main(args=argv, prog_name=f"python -m {PROG}", standalone_mode=False)
+        if isinstance(code, int):
+            return code
     except CalendarServiceError as exc:
         click.echo(f"{PROG}: error: {exc}", err=True)
         return 2

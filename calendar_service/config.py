@@ -57,6 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("server.port", 8000, "TCP port `serve` listens on."),
     Setting("server.threads", 8, "Worker threads of the WSGI server."),
     Setting("server.max_request_bytes", 1048576, "Largest request body accepted; larger ones get 413."),
+    Setting("server.max_letter_bytes", 10485760, "Largest letter (text or PDF) POST /api/v1/letters accepts; larger ones get 413."),
     Setting(
         "calendars.<name>.base",
         "",
@@ -133,6 +134,7 @@ class ServerSettings:
     port: int = 8000
     threads: int = 8
     max_request_bytes: int = 1048576
+    max_letter_bytes: int = 10485760
 
 
 @dataclass(frozen=True)
@@ -208,12 +210,13 @@ def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Set
     if not store.sqlite_path.strip():
         raise ConfigError(f"{source}: store.sqlite_path is empty; name a file such as calendar_service.db")
     server_data = _table(data.get("server", {}), "server", source)
-    _reject_unknown(server_data, {"host", "port", "threads", "max_request_bytes"}, "server.", source)
+    _reject_unknown(server_data, {"host", "port", "threads", "max_request_bytes", "max_letter_bytes"}, "server.", source)
     server = ServerSettings(
         host=_text(server_data.get("host", "127.0.0.1"), "server.host", source),
         port=_integer(server_data.get("port", 8000), "server.port", source, 1, 65535),
         threads=_integer(server_data.get("threads", 8), "server.threads", source, 1, 256),
         max_request_bytes=_integer(server_data.get("max_request_bytes", 1048576), "server.max_request_bytes", source, 1024, 1 << 30),
+        max_letter_bytes=_integer(server_data.get("max_letter_bytes", 10485760), "server.max_letter_bytes", source, 1024, 1 << 30),
     )
     calendars = []
     for name, table in _table(data.get("calendars", {}), "calendars", source).items():

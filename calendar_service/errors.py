@@ -51,3 +51,11 @@ class AuthError(CalendarServiceError, PermissionError):
     def __init__(self, message: str, *, forbidden: bool = False) -> None:
         self.forbidden = forbidden
         super().__init__(message)
+
+
+class LetterError(CalendarServiceError, ValueError):
+    """A letter that cannot be read: empty, binary, a broken PDF, a PDF without a text layer."""
+
+
+class TooLargeError(CalendarServiceError, ValueError):
+    """Input over a size limit (HTTP 413)."""

@@ -234,7 +234,7 @@ def parse_rule(text: str) -> Rule:
     match = _COUNT_UNIT.match(text)
     if not match:
         raise RuleSyntaxError(f"cannot read {text.strip()!r} as a rule; {_HELP}")
-    count = _parse_count(match["count"], text)
+    count = parse_count(match["count"], text)
     unit_text = match["unit"].lower()
     unit = Unit.BUSINESS_DAYS if unit_text.startswith("bus") else _UNIT_WORDS[unit_text[0]]
     found: dict[str, re.Match[str]] = {}
@@ -265,7 +265,8 @@ def parse_rule(text: str) -> Rule:
     return Rule(count, unit, direction, roll, "month_end" in found, cutoff)
 
 
-def _parse_count(word: str, text: str) -> int:
+def parse_count(word: str, text: str) -> int:
+    """The number written as digits or English words ("10", "ten", "twenty-one"); RuleSyntaxError if not one."""
     if word.isdigit():
         return int(word)
     total = 0

@@ -9,12 +9,25 @@ from sqlalchemy import text
 
 from calendar_service.services import matters as matter_service
 from calendar_service.store import open_store
-from calendar_service.store.database import current_revision
+from calendar_service.store.database import current_revision, head_revision
 from calendar_service.store.schema import metadata
 
 
+def test_the_migrations_form_one_line_ending_at_the_newest():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from calendar_service.store.database import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    assert len(script.get_heads()) == 1
+    assert [r.revision for r in script.walk_revisions()][::-1] == ["0001", "0002"]
+
+
 def test_opening_migrates_to_the_newest_revision_and_the_schema_matches_the_code(store):
-    assert current_revision(store) == "0001"
+    assert current_revision(store) == head_revision()
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
@@ -27,7 +40,7 @@ def test_reopening_keeps_the_data_and_migrates_nothing_twice(tmp_path):
     second = open_store(url)
     try:
         assert matter_service.get_matter(second, 1)["name"] == "ImmunoGen"
-        assert current_revision(second) == "0001"
+        assert current_revision(second) == head_revision()
     finally:
         second.close()
 
@@ -88,7 +101,7 @@ def test_several_processes_migrating_a_new_postgresql_database_at_once_is_safe()
         assert not any(t.is_alive() for t in threads), "concurrent migrations are stuck"
         store = open_store(url)
         try:
-            assert current_revision(store) == "0001"
+            assert current_revision(store) == head_revision()
         finally:
             store.close()
     assert errors == []

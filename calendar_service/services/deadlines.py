@@ -145,25 +145,23 @@ def _require_matter(conn, matter_id: int) -> None:
 def create_deadline(store: Store, settings: Settings, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Compute and store a new deadline, recording its creation."""
     values = check(payload, DEADLINE_FIELDS, what="deadline")
+    with store.write() as conn:
+        return insert_deadline(conn, settings, values, actor=actor, now=now)
+
+
+def insert_deadline(conn, settings: Settings, values: dict[str, Any], *, actor: str, now: datetime) -> dict[str, Any]:
+    """Compute and insert checked deadline values, recording the creation in the caller's transaction."""
     values = {"kind": "custom", "assignee": "", "notes": "", "override_due_date": None, "override_reason": None, **values}
     _check_override(values)
     values.update(_computed_values(values, settings))
     values.update(status="open", version=1, created_at=now, updated_at=now, completed_at=None)
-    with store.write() as conn:
-        _require_matter(conn, values["matter_id"])
-        deadline_id = db.insert_deadline(conn, values)
-        row = db.get_deadline(conn, deadline_id)
-        snapshot = {k: _jsonable(row[k]) for k in (*DEADLINE_FIELDS, "due_date", "cutoff", "status")}
-        db.record_history(
-            conn,
-            at=now,
-            actor=actor,
-            action="create",
-            entity="deadline",
-            entity_id=deadline_id,
-            matter_id=row["matter_id"],
-            changes=snapshot,
-        )
+    _require_matter(conn, values["matter_id"])
+    deadline_id = db.insert_deadline(conn, values)
+    row = db.get_deadline(conn, deadline_id)
+    snapshot = {k: _jsonable(row[k]) for k in (*DEADLINE_FIELDS, "due_date", "cutoff", "status")}
+    db.record_history(
+        conn, at=now, actor=actor, action="create", entity="deadline", entity_id=deadline_id, matter_id=row["matter_id"], changes=snapshot
+    )
     return present_deadline(row, settings)
 
 
@@ -295,39 +293,39 @@ def extend_deadline(store: Store, settings: Settings, deadline_id: int, payload:
     if ("due_date" in values) == ("rule" in values):
         raise ValidationError([("due_date", "give either due_date (the new date) or rule (a new rule from the same trigger), not both")])
     with store.write() as conn:
-        row = _locked(conn, deadline_id)
-        if row["status"] not in ACTIVE:
-            raise ConflictError(f"deadline {deadline_id} is {row['status']}; reopen it before extending it")
-        current = {k: row[k] for k in DEADLINE_FIELDS}
-        if "rule" in values:
-            changed = {**current, "rule": values["rule"], "override_due_date": None, "override_reason": None}
-        else:
-            changed = {**current, "override_due_date": values["due_date"], "override_reason": f"extended: {values['reason']}"}
-        new = _computed_values(changed, settings)
-        if new["due_date"] <= row["due_date"]:
-            field = "rule" if "rule" in values else "due_date"
-            raise ValidationError([(field, f"gives {new['due_date']}, not later than the current due date {row['due_date']}")])
-        db.insert_extension(
-            conn,
-            {
-                "deadline_id": deadline_id,
-                "at": now,
-                "actor": actor,
-                "previous_due_date": row["due_date"],
-                "new_due_date": new["due_date"],
-                "previous_rule": row["rule"],
-                "new_rule": new["rule"] if "rule" in values else None,
-                "reason": values["reason"],
-            },
-        )
-        update = {
-            **new,
-            "override_due_date": changed["override_due_date"],
-            "override_reason": changed["override_reason"],
-            "status": "extended",
-        }
-        _change(conn, row, update, actor=actor, now=now, action="extend", reason=values["reason"])
-        return present_deadline(db.get_deadline(conn, deadline_id), settings)
+        return extend_in(conn, settings, deadline_id, values, actor=actor, now=now)
+
+
+def extend_in(conn, settings: Settings, deadline_id: int, values: dict[str, Any], *, actor: str, now: datetime) -> dict[str, Any]:
+    """Extend a deadline inside the caller's transaction (``values``: due_date or rule, and reason)."""
+    row = _locked(conn, deadline_id)
+    if row["status"] not in ACTIVE:
+        raise ConflictError(f"deadline {deadline_id} is {row['status']}; reopen it before extending it")
+    current = {k: row[k] for k in DEADLINE_FIELDS}
+    if "rule" in values:
+        changed = {**current, "rule": values["rule"], "override_due_date": None, "override_reason": None}
+    else:
+        changed = {**current, "override_due_date": values["due_date"], "override_reason": f"extended: {values['reason']}"}
+    new = _computed_values(changed, settings)
+    if new["due_date"] <= row["due_date"]:
+        field = "rule" if "rule" in values else "due_date"
+        raise ValidationError([(field, f"gives {new['due_date']}, not later than the current due date {row['due_date']}")])
+    db.insert_extension(
+        conn,
+        {
+            "deadline_id": deadline_id,
+            "at": now,
+            "actor": actor,
+            "previous_due_date": row["due_date"],
+            "new_due_date": new["due_date"],
+            "previous_rule": row["rule"],
+            "new_rule": new["rule"] if "rule" in values else None,
+            "reason": values["reason"],
+        },
+    )
+    update = {**new, "override_due_date": changed["override_due_date"], "override_reason": changed["override_reason"], "status": "extended"}
+    _change(conn, row, update, actor=actor, now=now, action="extend", reason=values["reason"])
+    return present_deadline(db.get_deadline(conn, deadline_id), settings)
 
 
 def deadline_history(store: Store, deadline_id: int) -> dict[str, Any]:

@@ -38,15 +38,19 @@ def present_matter(row: dict[str, Any]) -> dict[str, Any]:
 def create_matter(store: Store, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Store a new matter and record its creation."""
     values = check(payload, MATTER_FIELDS, what="matter")
-    values = {"company": "", "file_numbers": [], "tags": [], "owner": "", **values, "created_at": now, "updated_at": now}
     with store.write() as conn:
-        matter_id = db.insert_matter(conn, values)
-        row = db.get_matter(conn, matter_id)
-        created = present_matter(row)
-        snapshot = {k: created[k] for k in MATTER_FIELDS}
-        db.record_history(
-            conn, at=now, actor=actor, action="create", entity="matter", entity_id=matter_id, matter_id=matter_id, changes=snapshot
-        )
+        return insert_matter(conn, values, actor=actor, now=now)
+
+
+def insert_matter(conn, values: dict[str, Any], *, actor: str, now: datetime) -> dict[str, Any]:
+    """Insert checked matter values and record the creation, inside the caller's transaction."""
+    values = {"company": "", "file_numbers": [], "tags": [], "owner": "", **values, "created_at": now, "updated_at": now}
+    matter_id = db.insert_matter(conn, values)
+    created = present_matter(db.get_matter(conn, matter_id))
+    snapshot = {k: created[k] for k in MATTER_FIELDS}
+    db.record_history(
+        conn, at=now, actor=actor, action="create", entity="matter", entity_id=matter_id, matter_id=matter_id, changes=snapshot
+    )
     return created
 
 

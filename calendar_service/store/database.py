@@ -123,6 +123,17 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
 
 
+def head_revision() -> str:
+    """The newest migration's revision, the one every opened store is brought to."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
 def current_revision(store: Store) -> str | None:
     """The schema revision the database is at."""
     with store.read() as conn:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConflictError
-from .schema import api_tokens, deadlines, extensions, history, matter_tags, matters
+from .schema import api_tokens, deadlines, extensions, history, letters, matter_tags, matters
 
 Row = dict[str, Any]
 
@@ -206,6 +206,43 @@ def list_history(conn: Connection, entity: str, entity_id: int) -> list[Row]:
     """The history of one matter or deadline, oldest first."""
     query = select(history).where(history.c.entity == entity, history.c.entity_id == entity_id).order_by(history.c.id)
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+# -- letters -------------------------------------------------------------------------------------
+
+
+def insert_letter(conn: Connection, values: Mapping[str, Any]) -> int:
+    """Store a letter's text and facts; return its id."""
+    return conn.execute(insert(letters).values(**values).returning(letters.c.id)).scalar_one()
+
+
+def get_letter_by_hash(conn: Connection, sha256: str) -> Row | None:
+    """The stored letter with this text hash."""
+    row = conn.execute(select(letters).where(letters.c.sha256 == sha256)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_letters(conn: Connection, matter_id: int) -> list[Row]:
+    """A matter's letters, by letter date then id."""
+    query = select(letters).where(letters.c.matter_id == matter_id).order_by(letters.c.letter_date, letters.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def find_matters_by_company(conn: Connection, company: str) -> list[Row]:
+    """Matters whose company is ``company``, ignoring case."""
+    query = select(matters).where(func.lower(matters.c.company) == company.lower()).order_by(matters.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def find_response_deadline(conn: Connection, matter_id: int, trigger: date) -> Row | None:
+    """The comment-letter response deadline of a matter triggered by a letter of ``trigger``."""
+    query = (
+        _deadline_select()
+        .where(deadlines.c.matter_id == matter_id, deadlines.c.trigger_date == trigger, deadlines.c.kind == "comment-letter-response")
+        .order_by(deadlines.c.id)
+    )
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
 
 
 # -- API tokens ----------------------------------------------------------------------------------

@@ -131,6 +131,24 @@ history = Table(
     Index(None, "matter_id"),
 )
 
+# The text of each letter read, with what was read from it; one row per distinct letter text.
+letters = Table(
+    "letters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("matter_id", Integer, ForeignKey("matters.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("deadline_id", Integer, ForeignKey("deadlines.id", ondelete="SET NULL"), nullable=True),
+    Column("filename", Text, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("letter_date", Date, nullable=True),
+    Column("source", String(10), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("facts", JSON, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 api_tokens = Table(
     "api_tokens",
     metadata,

@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from ..errors import AuthError, CalendarServiceError, OutOfRangeError, RuleSyntaxError, UnknownCalendarError, ValidationError
 from ..services import compute as compute_service
 from ..services import deadlines as deadline_service
+from ..services import letters as letter_service
 from ..services import matters as matter_service
 from ..services import tokens as token_service
 from ..services.fields import MAX_ID, FieldProblem, parse_date_value, parse_whole_number, parse_year
@@ -210,6 +211,64 @@ def deadline_action(deadline_id: int, action: str):
 @bp.get(f"/deadlines/<{ID}:deadline_id>/history")
 def deadline_history(deadline_id: int):
     return jsonify(deadline_service.deadline_history(state()["store"], deadline_id))
+
+
+# -- letters -------------------------------------------------------------------------------
+
+
+@bp.post("/letters")
+def ingest_letter():
+    """File one letter sent as text/plain, application/pdf, or a multipart upload (field "file")."""
+    _reject_unknown_args("dry_run", "calendar")
+    dry_run = request.args.get("dry_run", "false")
+    if dry_run not in ("true", "false"):
+        raise ValidationError([("dry_run", "must be true or false")])
+    settings = state()["settings"]
+    request.max_content_length = settings.server.max_letter_bytes
+    name, data = _letter_upload()
+    result = letter_service.ingest(
+        state()["store"],
+        settings,
+        data,
+        name,
+        actor=g.actor,
+        now=_now(),
+        dry_run=dry_run == "true",
+        calendar=request.args.get("calendar"),
+        max_bytes=settings.server.max_letter_bytes,
+    )
+    response = jsonify(result)
+    if not result["dry_run"] and result["action"] in ("created", "extended"):
+        response.status_code = 201
+    return response
+
+
+def _letter_upload() -> tuple[str, bytes]:
+    mimetype = request.mimetype or ""
+    if mimetype == "multipart/form-data":
+        uploads = [f for f in request.files.getlist("file") if f and f.filename is not None]
+        if len(uploads) != 1:
+            raise ValidationError([("file", "upload exactly one letter in the form field 'file'")])
+        return letter_service.safe_name(uploads[0].filename), uploads[0].read()
+    if mimetype == "application/pdf":
+        return "letter.pdf", request.get_data()
+    if mimetype == "text/plain":
+        data = request.get_data()
+        charset = request.mimetype_params.get("charset", "").lower()
+        if charset and charset not in ("utf-8", "utf8", "us-ascii"):
+            try:
+                data = data.decode(charset).encode("utf-8")
+            except (LookupError, UnicodeDecodeError):
+                raise ValidationError([("letter", f"is not valid {charset} text; send it as UTF-8")]) from None
+        return "letter.txt", data
+    raise UnsupportedMediaType(
+        f"send the letter as text/plain, application/pdf or multipart/form-data, not {mimetype or 'without a Content-Type'}"
+    )
+
+
+@bp.get(f"/matters/<{ID}:matter_id>/letters")
+def matter_letters(matter_id: int):
+    return jsonify({"items": letter_service.letters_of_matter(state()["store"], matter_id)})
 
 
 # -- the engine as a service -----------------------------------------------------------------

@@ -201,6 +201,55 @@ SPEC: dict[str, Any] = {
                 "responses": {"200": _json(ref("DeadlineHistory"), "Oldest first"), **_problems(401, 404)},
             }
         },
+        "/api/v1/letters": {
+            "post": {
+                "summary": "File a letter",
+                "operationId": "ingestLetter",
+                "description": (
+                    "Reads a staff comment letter or a company response (its text, its PDF, or either as a multipart upload in the "
+                    "field `file`), finds or creates its matter (same company and file number), and creates the response deadline "
+                    "or records the extension a company response asks for. The letter's text is kept with the matter. A letter filed "
+                    "before changes nothing; a letter that needs review is kept but sets no date."
+                ),
+                "parameters": [
+                    _param("dry_run", "query", "true: read and report, change nothing", {"type": "string", "enum": ["true", "false"]}),
+                    _param("calendar", "query", "The calendar to count on (default: engine.default_calendar)"),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "text/plain": {"schema": {"type": "string"}},
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "200": _json(ref("LetterResult"), "Read (dry run), filed without a new date, or unchanged"),
+                    "201": _json(ref("LetterResult"), "A deadline was created or extended"),
+                    **_problems(401, 403, 413, 415, 422),
+                },
+            }
+        },
+        "/api/v1/matters/{matter_id}/letters": {
+            "get": {
+                "summary": "A matter's letters",
+                "operationId": "getMatterLetters",
+                "parameters": [MATTER_ID],
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("StoredLetter")}}},
+                        "Oldest first",
+                    ),
+                    **_problems(401, 404),
+                },
+            }
+        },
         "/api/v1/compute": {
             "get": {
                 "summary": "Compute a due date",
@@ -434,6 +483,87 @@ SPEC: dict[str, Any] = {
                     "weekday": {"type": "string"},
                     "cutoff": DATETIME,
                     "explanation": {"type": "array", "items": ref("Step")},
+                },
+            },
+            "LetterFacts": {
+                "type": "object",
+                "required": [
+                    "kind",
+                    "letter_date",
+                    "company",
+                    "file_numbers",
+                    "forms",
+                    "deadline",
+                    "evidence",
+                    "needs_review",
+                    "review_reasons",
+                ],
+                "properties": {
+                    "file": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["staff-comment", "staff-closing", "staff-no-review", "company-response"]},
+                    "letter_date": {**DATE, "type": ["string", "null"]},
+                    "company": {"type": ["string", "null"]},
+                    "file_numbers": {"type": "array", "items": {"type": "string"}},
+                    "cik": {"type": ["string", "null"]},
+                    "forms": {"type": "array", "items": {"type": "string"}},
+                    "division": {"type": ["string", "null"]},
+                    "office": {"type": ["string", "null"]},
+                    "comment_count": {"type": ["integer", "null"]},
+                    "contacts": {
+                        "type": "array",
+                        "items": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+                    },
+                    "responds_to": {**DATE, "type": ["string", "null"]},
+                    "deadline": {
+                        "type": ["object", "null"],
+                        "description": (
+                            "A staff period (count, unit, due), a fixed date (fixed_date, due) or a requested new date "
+                            "(requested_date, due, and count/unit/base when given as a period)"
+                        ),
+                        "properties": {
+                            "count": {"type": ["integer", "null"]},
+                            "unit": {"type": ["string", "null"], "enum": ["business days", "calendar days", None]},
+                            "due": {**DATE, "type": ["string", "null"]},
+                            "fixed_date": DATE,
+                            "requested_date": {**DATE, "type": ["string", "null"]},
+                            "base": {"type": ["string", "null"], "enum": ["original-due-date", "staff-letter-date", None]},
+                        },
+                    },
+                    "evidence": {
+                        "type": ["object", "null"],
+                        "properties": {"text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"}},
+                    },
+                    "needs_review": {"type": "boolean"},
+                    "review_reasons": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "LetterResult": {
+                "type": "object",
+                "required": ["file", "dry_run", "action", "detail", "facts", "matter", "deadline", "letter_id"],
+                "properties": {
+                    "file": {"type": "string"},
+                    "dry_run": {"type": "boolean"},
+                    "action": {"type": "string", "enum": ["created", "extended", "filed", "filed for review", "unchanged"]},
+                    "detail": {"type": "string"},
+                    "facts": ref("LetterFacts"),
+                    "matter": {"oneOf": [ref("Matter"), {"type": "null"}]},
+                    "deadline": {"oneOf": [ref("Deadline"), {"type": "null"}]},
+                    "letter_id": {"type": ["integer", "null"]},
+                },
+            },
+            "StoredLetter": {
+                "type": "object",
+                "required": ["id", "filename", "kind", "letter_date", "facts", "text"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "filename": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "letter_date": {**DATE, "type": ["string", "null"]},
+                    "source": {"type": "string", "enum": ["text", "pdf"]},
+                    "deadline_id": {"type": ["integer", "null"]},
+                    "facts": ref("LetterFacts"),
+                    "text": {"type": "string", "description": "The cleaned text the evidence spans point into"},
+                    "created_at": DATETIME,
                 },
             },
             "CalendarList": {

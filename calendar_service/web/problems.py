@@ -6,14 +6,16 @@ and answered 500 with no internals in the body.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, json
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import (
     AuthError,
     CalendarServiceError,
     ConflictError,
+    LetterError,
     NotFoundError,
+    TooLargeError,
     ValidationError,
 )
 
@@ -33,6 +35,10 @@ def _domain_error(exc: CalendarServiceError) -> Response:
     if isinstance(exc, ValidationError):
         errors = [{"field": field, "problem": text} for field, text in exc.errors]
         return problem(422, "Unprocessable Content", str(exc), errors=errors)
+    if isinstance(exc, TooLargeError):
+        return problem(413, "Content Too Large", str(exc))
+    if isinstance(exc, LetterError):
+        return problem(422, "Unprocessable Content", str(exc), errors=[{"field": "letter", "problem": str(exc)}])
     if isinstance(exc, NotFoundError):
         return problem(404, "Not Found", str(exc))
     if isinstance(exc, ConflictError):
@@ -47,7 +53,7 @@ def _http_error(exc: HTTPException) -> Response:
     if exc.code == 404:
         detail = "no such resource; the API is described at /api/v1/openapi.json"
     elif exc.code == 413:
-        detail = f"the request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+        detail = f"the request body is larger than {request.max_content_length:,} bytes, the most this endpoint accepts"
     response = problem(exc.code or 500, exc.name, detail)
     if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
