@@ -17,10 +17,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import CONFIG_ENV_VAR, Settings, find_config, load_settings
+from .config import CONFIG_ENV_VAR, Settings, find_config, instance_secret, load_settings
 from .errors import CalendarServiceError
 from .services import compute as services
 from .services import deadlines as deadline_service
+from .services import feeds as feed_service
 from .services import letters as letter_service
 from .services import tokens as token_service
 from .store import Store, open_store
@@ -404,6 +405,137 @@ def letters_ingest(ctx: click.Context, files: tuple[str, ...], dry_run: bool, ca
                 click.echo(f"  NEEDS REVIEW: {reason}")
     if failed:
         ctx.exit(2)
+
+
+@cli.group()
+def feeds() -> None:
+    """Create, list, change, rotate and delete iCalendar feeds (secret URLs for Outlook, Google, Apple)."""
+
+
+def _feed_base(settings: Settings) -> str:
+    host = settings.server.host if settings.server.host not in ("0.0.0.0", "::") else "127.0.0.1"
+    return settings.server.public_url or f"http://{host}:{settings.server.port}"
+
+
+def _show_feed(ctx: click.Context, row: dict, as_json: bool) -> None:
+    settings = _settings(ctx)
+    feed = feed_service.present_feed(row, instance_secret(settings, os.environ), _feed_base(settings))
+    if as_json:
+        _emit_json(feed)
+        return
+    scope = ", ".join(f"{k}={v}" for k, v in feed["scope"].items() if v is not None) or "all deadlines"
+    click.echo(
+        f"feed {feed['id']}: {feed['name']} ({scope}; {feed['window_days_back']} days back, {feed['window_days_ahead']} ahead"
+        + ("; completed too" if feed["include_completed"] else "")
+        + ")"
+    )
+    for label, key in (
+        ("URL", "url"),
+        ("webcal", "webcal_url"),
+        ("Outlook (work or school)", "outlook_work"),
+        ("Outlook.com", "outlook_personal"),
+        ("Google Calendar", "google"),
+    ):
+        click.echo(f"  {label + ':':<26}{feed[key]}")
+
+
+def _feed_payload(name, matter, assignee, tag, company, include_completed, days_back, days_ahead, reminders, cutoff_events) -> dict:
+    payload = {
+        "name": name, "matter_id": matter, "assignee": assignee, "tag": tag, "company": company,
+        "include_completed": include_completed, "window_days_back": days_back, "window_days_ahead": days_ahead,
+        "reminders": list(reminders) if reminders else None, "cutoff_events": cutoff_events,
+    }  # fmt: skip
+    return {k: v for k, v in payload.items() if v is not None}
+
+
+_FEED_OPTIONS = [
+    click.option("--matter", type=int, help="Only this matter's deadlines."),
+    click.option("--assignee", help="Only deadlines of this assignee."),
+    click.option("--tag", help="Only deadlines whose matter has this tag."),
+    click.option("--company", help="Only deadlines of this company."),
+    click.option("--include-completed/--open-only", default=None, help="Show completed deadlines too (default: open only)."),
+    click.option("--days-back", type=int, help="Show deadlines due up to this many days ago (default 90)."),
+    click.option("--days-ahead", type=int, help="Show deadlines due up to this many days ahead (default 730)."),
+    click.option(
+        "--reminder",
+        "reminders",
+        multiple=True,
+        metavar="DURATION",
+        help="A reminder this long before the all-day event starts, e.g. PT15H (9:00 the day before); repeat for more.",
+    ),
+    click.option(
+        "--cutoff-events/--no-cutoff-events", default=None, help="Also show a timed event at each deadline's cutoff (e.g. 5:30 PM ET)."
+    ),
+]
+
+
+def _with_feed_options(command):
+    for option in reversed(_FEED_OPTIONS):
+        command = option(command)
+    return command
+
+
+@feeds.command("create")
+@click.argument("name")
+@_with_feed_options
+@click.option("--json", "as_json", is_flag=True, help="Print the feed as JSON.")
+@click.pass_context
+def feeds_create(ctx, name, matter, assignee, tag, company, include_completed, days_back, days_ahead, reminders, cutoff_events, as_json):
+    """Create a feed called NAME and print its URL and subscribe links (scope: all deadlines unless narrowed)."""
+    settings = _settings(ctx)
+    payload = _feed_payload(name, matter, assignee, tag, company, include_completed, days_back, days_ahead, reminders, cutoff_events)
+    row = feed_service.create_feed(_store(ctx), instance_secret(settings, os.environ), payload, now=datetime.now(UTC))
+    _show_feed(ctx, row, as_json)
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def feeds_list(ctx: click.Context, as_json: bool) -> None:
+    """List the feeds with their URLs."""
+    rows = feed_service.list_feeds(_store(ctx))
+    if as_json:
+        settings = _settings(ctx)
+        secret = instance_secret(settings, os.environ)
+        _emit_json([feed_service.present_feed(r, secret, _feed_base(settings)) for r in rows])
+        return
+    for row in rows:
+        _show_feed(ctx, row, False)
+
+
+@feeds.command("change")
+@click.argument("feed_id", type=int, metavar="ID")
+@click.option("--name", help="A new name.")
+@_with_feed_options
+@click.option("--json", "as_json", is_flag=True, help="Print the feed as JSON.")
+@click.pass_context
+def feeds_change(
+    ctx, feed_id, name, matter, assignee, tag, company, include_completed, days_back, days_ahead, reminders, cutoff_events, as_json
+):
+    """Rename feed ID or change its scope or options (its URL stays the same)."""
+    payload = _feed_payload(name, matter, assignee, tag, company, include_completed, days_back, days_ahead, reminders, cutoff_events)
+    row = feed_service.update_feed(_store(ctx), feed_id, payload, now=datetime.now(UTC))
+    _show_feed(ctx, row, as_json)
+
+
+@feeds.command("rotate")
+@click.argument("feed_id", type=int, metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the feed as JSON.")
+@click.pass_context
+def feeds_rotate(ctx: click.Context, feed_id: int, as_json: bool) -> None:
+    """Give feed ID a new secret URL; the old URL stops working at once."""
+    settings = _settings(ctx)
+    row = feed_service.rotate_feed(_store(ctx), instance_secret(settings, os.environ), feed_id, now=datetime.now(UTC))
+    _show_feed(ctx, row, as_json)
+
+
+@feeds.command("delete")
+@click.argument("feed_id", type=int, metavar="ID")
+@click.pass_context
+def feeds_delete(ctx: click.Context, feed_id: int) -> None:
+    """Delete feed ID; its URL stops working at once."""
+    feed_service.delete_feed(_store(ctx), feed_id)
+    click.echo(f"feed {feed_id} deleted")
 
 
 class _no_bar:

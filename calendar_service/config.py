@@ -8,6 +8,9 @@ silently as "the default".
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +22,7 @@ from .errors import ConfigError
 
 CONFIG_ENV_VAR = "CALENDAR_SERVICE_CONFIG"
 DATABASE_URL_ENV_VAR = "CALENDAR_SERVICE_DATABASE_URL"
+SECRET_ENV_VAR = "CALENDAR_SERVICE_SECRET"
 DEFAULT_CONFIG_NAME = "config.toml"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -57,6 +61,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("server.port", 8000, "TCP port `serve` listens on."),
     Setting("server.threads", 8, "Worker threads of the WSGI server."),
     Setting("server.max_request_bytes", 1048576, "Largest request body accepted; larger ones get 413."),
+    Setting(
+        "server.public_url",
+        "",
+        "The address users reach the service at (https://deadlines.example.com), used in feed and subscribe links; "
+        "empty: the address of each request (the API) or http://host:port (the CLI).",
+    ),
+    Setting(
+        "server.secret_file",
+        "calendar_service.secret",
+        f"File holding the instance secret that feed URLs are derived from, created on first run (mode 0600); "
+        f"${SECRET_ENV_VAR} overrides it. Every process of one installation needs the same secret.",
+    ),
     Setting("server.max_letter_bytes", 10485760, "Largest letter (text or PDF) POST /api/v1/letters accepts; larger ones get 413."),
     Setting(
         "calendars.<name>.base",
@@ -135,6 +151,8 @@ class ServerSettings:
     threads: int = 8
     max_request_bytes: int = 1048576
     max_letter_bytes: int = 10485760
+    public_url: str = ""
+    secret_file: str = "calendar_service.secret"
 
 
 @dataclass(frozen=True)
@@ -210,13 +228,20 @@ def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Set
     if not store.sqlite_path.strip():
         raise ConfigError(f"{source}: store.sqlite_path is empty; name a file such as calendar_service.db")
     server_data = _table(data.get("server", {}), "server", source)
-    _reject_unknown(server_data, {"host", "port", "threads", "max_request_bytes", "max_letter_bytes"}, "server.", source)
+    _reject_unknown(
+        server_data, {"host", "port", "threads", "max_request_bytes", "max_letter_bytes", "public_url", "secret_file"}, "server.", source
+    )
+    public_url = _text(server_data.get("public_url", ""), "server.public_url", source).rstrip("/")
+    if public_url and not re.fullmatch(r"https?://[^\s/?#]+(?:/[^\s?#]*)?", public_url):
+        raise ConfigError(f"{source}: server.public_url {public_url!r} is not an http(s) URL such as https://deadlines.example.com")
     server = ServerSettings(
         host=_text(server_data.get("host", "127.0.0.1"), "server.host", source),
         port=_integer(server_data.get("port", 8000), "server.port", source, 1, 65535),
         threads=_integer(server_data.get("threads", 8), "server.threads", source, 1, 256),
         max_request_bytes=_integer(server_data.get("max_request_bytes", 1048576), "server.max_request_bytes", source, 1024, 1 << 30),
         max_letter_bytes=_integer(server_data.get("max_letter_bytes", 10485760), "server.max_letter_bytes", source, 1024, 1 << 30),
+        public_url=public_url,
+        secret_file=_text(server_data.get("secret_file", "calendar_service.secret"), "server.secret_file", source),
     )
     calendars = []
     for name, table in _table(data.get("calendars", {}), "calendars", source).items():
@@ -313,3 +338,29 @@ def _reject_unknown(table: Mapping[str, object], known: set[str], prefix: str, s
     for key in table:
         if key not in known:
             raise ConfigError(f"{source}: unknown setting {prefix}{key}; known here: {', '.join(sorted(known))}")
+
+
+def instance_secret(settings: Settings, environ: Mapping[str, str]) -> bytes:
+    """The installation's secret: $CALENDAR_SERVICE_SECRET, else server.secret_file (made on first run)."""
+    if environ.get(SECRET_ENV_VAR):
+        value = environ[SECRET_ENV_VAR].encode("utf-8")
+        if len(value) < 32:
+            raise ConfigError(f"${SECRET_ENV_VAR} is {len(value)} characters; use at least 32 random characters")
+        return value
+    path = Path(settings.server.secret_file).expanduser()
+    try:
+        value = path.read_bytes().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48).encode("ascii")
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            return path.read_bytes().strip()
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(value + b"\n")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the instance secret {path}: {exc.strerror or exc}") from None
+    if len(value) < 32:
+        raise ConfigError(f"the instance secret in {path} is shorter than 32 characters; delete the file to make a new one")
+    return value

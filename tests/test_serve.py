@@ -171,3 +171,52 @@ def test_serve_reports_deadlines_moved_on_start(tmp_path, database):
         assert moved["due_date"] == "2026-12-01"
     finally:
         second.stop()
+
+
+def fetch_feed(url: str, etag: str | None = None) -> tuple[int, bytes, object]:
+    request = urllib.request.Request(url)
+    if etag:
+        request.add_header("If-None-Match", etag)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read(), response.headers  # case-insensitive
+    except HTTPError as error:
+        return error.code, error.read(), error.headers
+
+
+def test_a_subscribed_feed_follows_an_extension(tmp_path, database):
+    server = Server(tmp_path, database)
+    try:
+        token = server.admin_token()
+        _, matter = call(
+            "POST",
+            f"{server.url}/api/v1/matters",
+            token,
+            {"name": "ImmunoGen, Inc. - Form 10-K FY2008 review", "company": "ImmunoGen, Inc."},
+        )
+        _, deadline = call(
+            "POST",
+            f"{server.url}/api/v1/deadlines",
+            token,
+            {"matter_id": matter["id"], "title": "Response to SEC comments", "trigger_date": "2009-05-11", "rule": "10 business days"},
+        )
+        status, feed = call("POST", f"{server.url}/api/v1/feeds", token, {"name": "ImmunoGen", "window_days_back": 36500})
+        assert status == 201 and feed["url"].startswith(server.url + "/feeds/")
+        status, body, headers = fetch_feed(feed["url"])
+        assert status == 200 and headers["Content-Type"] == "text/calendar; charset=utf-8"
+        unfolded = body.decode().replace("\r\n ", "")
+        assert "DTSTART;VALUE=DATE:20090526" in unfolded and "SEQUENCE:0" in unfolded
+        old_etag = headers["ETag"]
+        status, _ = call(
+            "POST", f"{server.url}/api/v1/deadlines/{deadline['id']}/extend", token, {"due_date": "2009-06-09", "reason": "Staff agreed"}
+        )
+        assert status == 200
+        status, body, headers = fetch_feed(feed["url"], old_etag)
+        unfolded = body.decode().replace("\r\n ", "")
+        assert status == 200 and "DTSTART;VALUE=DATE:20090609" in unfolded and "SEQUENCE:1" in unfolded
+        status, body, _ = fetch_feed(feed["url"], headers["ETag"])
+        assert status == 304 and body == b""
+        status, _, _ = fetch_feed(feed["url"].replace("/feeds/", "/feeds/x"))
+        assert status == 404
+    finally:
+        assert server.stop() == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..engine import FIRST_SUPPORTED, LAST_SUPPORTED
@@ -28,7 +28,7 @@ class FieldProblem(ValueError):
 
 @dataclass(frozen=True)
 class Field:
-    """How one field is read: ``kind`` is text, date, id, text_list, choice or boolean."""
+    """How one field is read: ``kind`` is text, date, id, integer, text_list, duration_list, choice or boolean."""
 
     kind: str
     required: bool = False
@@ -36,6 +36,8 @@ class Field:
     max_length: int = 2000
     choices: tuple[str, ...] = ()
     allow_empty: bool = True
+    minimum: int = 0
+    maximum: int = 0
 
     def clean(self, value: Any) -> Any:
         """The value, checked and converted (dates become ``date``)."""
@@ -133,6 +135,36 @@ def _text_list(field: Field, value: Any) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _integer(field: Field, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise FieldProblem(f"must be a whole number, not {_json_type(value)}")
+    if not field.minimum <= value <= field.maximum:
+        raise FieldProblem(f"must be from {field.minimum} to {field.maximum}, not {value}")
+    return value
+
+
+_DURATION = re.compile(r"P(?:(?P<d>\d{1,3})D)?(?:T(?:(?P<h>\d{1,3})H)?(?:(?P<m>\d{1,4})M)?)?", re.ASCII)
+
+
+def parse_duration(text: str) -> timedelta:
+    """An ISO 8601 duration of days, hours and minutes ("P1D", "PT15H", "P2DT9H30M"), or FieldProblem."""
+    m = _DURATION.fullmatch(text) if isinstance(text, str) else None
+    if not m or text in ("P", "PT") or text.endswith("T"):
+        raise FieldProblem(f"{text!r} is not a duration such as PT15H (15 hours) or P1D (1 day)")
+    value = timedelta(days=int(m["d"] or 0), hours=int(m["h"] or 0), minutes=int(m["m"] or 0))
+    if not timedelta(0) < value <= timedelta(days=60):
+        raise FieldProblem(f"{text} must be more than nothing and at most 60 days")
+    return value
+
+
+def _duration_list(field: Field, value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > 5:
+        raise FieldProblem('must be a list of at most 5 durations such as ["PT15H", "P2D"]')
+    for item in value:
+        parse_duration(item)
+    return list(dict.fromkeys(value))
+
+
 def _choice(field: Field, value: Any) -> str:
     if value not in field.choices:
         raise FieldProblem(f"must be one of {', '.join(field.choices)}, not {value!r}")
@@ -149,6 +181,8 @@ _CLEANERS: dict[str, Callable[[Field, Any], Any]] = {
     "text": _text,
     "date": _date,
     "id": _id,
+    "integer": _integer,
+    "duration_list": _duration_list,
     "text_list": _text_list,
     "choice": _choice,
     "boolean": _boolean,

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConflictError
-from .schema import api_tokens, deadlines, extensions, history, letters, matter_tags, matters
+from .schema import api_tokens, deadlines, extensions, feeds, history, letters, matter_tags, matters
 
 Row = dict[str, Any]
 
@@ -243,6 +243,79 @@ def find_response_deadline(conn: Connection, matter_id: int, trigger: date) -> R
     )
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
+
+
+# -- feeds ---------------------------------------------------------------------------------------
+
+
+def insert_feed(conn: Connection, values: Mapping[str, Any]) -> int:
+    """Store a new feed; return its id."""
+    return conn.execute(insert(feeds).values(**values).returning(feeds.c.id)).scalar_one()
+
+
+def update_feed(conn: Connection, feed_id: int, values: Mapping[str, Any]) -> None:
+    """Change the given columns of a feed."""
+    conn.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+
+def get_feed(conn: Connection, feed_id: int) -> Row | None:
+    """One feed, or None."""
+    row = conn.execute(select(feeds).where(feeds.c.id == feed_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def get_feed_by_hash(conn: Connection, token_hash: str) -> Row | None:
+    """The feed whose token has this hash."""
+    row = conn.execute(select(feeds).where(feeds.c.token_hash == token_hash)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_feeds(conn: Connection) -> list[Row]:
+    """Every feed, by id."""
+    return [dict(r) for r in conn.execute(select(feeds).order_by(feeds.c.id)).mappings()]
+
+
+def delete_feed(conn: Connection, feed_id: int) -> None:
+    """Remove a feed (its URL answers 404 from then on)."""
+    conn.execute(delete(feeds).where(feeds.c.id == feed_id))
+
+
+def _feed_query(columns, feed: Mapping[str, Any], statuses: Sequence[str], first: date, last: date):
+    query = (
+        select(*columns)
+        .select_from(deadlines.join(matters, matters.c.id == deadlines.c.matter_id))
+        .where(deadlines.c.status.in_(statuses), deadlines.c.due_date >= first, deadlines.c.due_date <= last)
+    )
+    if feed["matter_id"] is not None:
+        query = query.where(deadlines.c.matter_id == feed["matter_id"])
+    if feed["assignee"] is not None:
+        query = query.where(deadlines.c.assignee == feed["assignee"])
+    if feed["company"] is not None:
+        query = query.where(func.lower(matters.c.company) == feed["company"].lower())
+    if feed["tag"] is not None:
+        query = query.where(exists().where(and_(matter_tags.c.matter_id == deadlines.c.matter_id, matter_tags.c.tag == feed["tag"])))
+    return query
+
+
+def feed_fingerprint(conn: Connection, feed: Mapping[str, Any], statuses: Sequence[str], first: date, last: date) -> tuple[Any, ...]:
+    """A cheap summary that changes whenever the feed's content can: count, newest change, versions, ids."""
+    columns = (
+        func.count(),
+        func.max(deadlines.c.updated_at),
+        func.sum(deadlines.c.version),
+        func.sum(deadlines.c.id),
+        func.max(matters.c.updated_at),
+    )
+    row = conn.execute(_feed_query(columns, feed, statuses, first, last)).one()
+    newest = max((t for t in (row[1], row[4]) if t is not None), default=None)
+    return (row[0], newest.isoformat() if newest else None, row[2], row[3], row[4].isoformat() if row[4] else None)
+
+
+def feed_deadlines(conn: Connection, feed: Mapping[str, Any], statuses: Sequence[str], first: date, last: date) -> list[Row]:
+    """The deadlines a feed shows, with their matter's name and company, by due date and id."""
+    columns = (deadlines, matters.c.name.label("matter_name"), matters.c.company.label("matter_company"))
+    query = _feed_query(columns, feed, statuses, first, last).order_by(deadlines.c.due_date, deadlines.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
 
 
 # -- API tokens ----------------------------------------------------------------------------------

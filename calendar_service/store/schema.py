@@ -149,6 +149,30 @@ letters = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+# A feed's scope is the AND of the columns that are set; a feed of one matter goes with it.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    # The token is derived from the instance secret and this salt, so that the service can show
+    # the URL again while the database holds only its hash; rotating draws a new salt.
+    Column("token_salt", String(64), nullable=False),
+    Column("matter_id", Integer, ForeignKey("matters.id", ondelete="CASCADE"), nullable=True),
+    Column("assignee", Text, nullable=True),
+    Column("tag", String(200), nullable=True),
+    Column("company", Text, nullable=True),
+    Column("include_completed", Boolean, nullable=False),
+    Column("window_days_back", Integer, nullable=False),
+    Column("window_days_ahead", Integer, nullable=False),
+    Column("reminders", JSON, nullable=False),
+    Column("cutoff_events", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 api_tokens = Table(
     "api_tokens",
     metadata,

@@ -6,14 +6,17 @@ no module-level app. The clock is read here, in the adapter, and passed down as 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Flask, jsonify
 
-from ..config import Settings
+from ..config import Settings, instance_secret
+from ..feeds import FeedCache
+from ..services.feeds import installation_id
 from ..store import Store
-from . import api, problems
+from . import api, feed_routes, problems
 from .context import KEY, state
 
 
@@ -21,14 +24,23 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime] = _utc_now) -> Flask:
-    """A configured app over an open store."""
+def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime] = _utc_now, secret: bytes | None = None) -> Flask:
+    """A configured app over an open store (``secret``: the instance secret; default from settings)."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_request_bytes
     app.json.sort_keys = False
-    app.extensions[KEY] = {"settings": settings, "store": store, "clock": clock}
+    secret = secret if secret is not None else instance_secret(settings, os.environ)
+    app.extensions[KEY] = {
+        "settings": settings,
+        "store": store,
+        "clock": clock,
+        "secret": secret,
+        "uid_domain": f"{installation_id(secret)}.calendar-service",
+        "feed_cache": FeedCache(),
+    }
     problems.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feed_routes.bp)
 
     @app.get("/healthz")
     def healthz():

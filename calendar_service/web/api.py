@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from ..errors import AuthError, CalendarServiceError, OutOfRangeError, RuleSyntaxError, UnknownCalendarError, ValidationError
 from ..services import compute as compute_service
 from ..services import deadlines as deadline_service
+from ..services import feeds as feed_service
 from ..services import letters as letter_service
 from ..services import matters as matter_service
 from ..services import tokens as token_service
@@ -211,6 +212,47 @@ def deadline_action(deadline_id: int, action: str):
 @bp.get(f"/deadlines/<{ID}:deadline_id>/history")
 def deadline_history(deadline_id: int):
     return jsonify(deadline_service.deadline_history(state()["store"], deadline_id))
+
+
+# -- feeds ---------------------------------------------------------------------------------
+
+
+def _feed(row: dict[str, Any]) -> dict[str, Any]:
+    from .feed_routes import base_url
+
+    return feed_service.present_feed(row, state()["secret"], base_url())
+
+
+@bp.get("/feeds")
+def list_feeds():
+    return jsonify({"items": [_feed(row) for row in feed_service.list_feeds(state()["store"])]})
+
+
+@bp.post("/feeds")
+def create_feed():
+    feed = _feed(feed_service.create_feed(state()["store"], state()["secret"], _body(), now=_now()))
+    return _created(feed, "api.get_feed", feed_id=feed["id"])
+
+
+@bp.get(f"/feeds/<{ID}:feed_id>")
+def get_feed(feed_id: int):
+    return jsonify(_feed(feed_service.get_feed(state()["store"], feed_id)))
+
+
+@bp.patch(f"/feeds/<{ID}:feed_id>")
+def update_feed(feed_id: int):
+    return jsonify(_feed(feed_service.update_feed(state()["store"], feed_id, _body(), now=_now())))
+
+
+@bp.post(f"/feeds/<{ID}:feed_id>/rotate")
+def rotate_feed(feed_id: int):
+    return jsonify(_feed(feed_service.rotate_feed(state()["store"], state()["secret"], feed_id, now=_now())))
+
+
+@bp.delete(f"/feeds/<{ID}:feed_id>")
+def delete_feed(feed_id: int):
+    feed_service.delete_feed(state()["store"], feed_id)
+    return Response(status=204)
 
 
 # -- letters -------------------------------------------------------------------------------

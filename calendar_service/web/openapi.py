@@ -45,6 +45,7 @@ def _param(name: str, where: str, description: str, schema: dict[str, Any] | Non
 
 
 MATTER_ID = _param("matter_id", "path", "The matter's id", {"type": "integer"}, True)
+FEED_ID = _param("feed_id", "path", "The feed's id", {"type": "integer"}, True)
 DEADLINE_ID = _param("deadline_id", "path", "The deadline's id", {"type": "integer"}, True)
 PAGE = [
     _param("limit", "query", "Items per page, 1 to 500 (default 50)", {"type": "integer", "minimum": 1, "maximum": 500}),
@@ -199,6 +200,57 @@ SPEC: dict[str, Any] = {
                 "operationId": "getDeadlineHistory",
                 "parameters": [DEADLINE_ID],
                 "responses": {"200": _json(ref("DeadlineHistory"), "Oldest first"), **_problems(401, 404)},
+            }
+        },
+        "/api/v1/feeds": {
+            "get": {
+                "summary": "List feeds",
+                "operationId": "listFeeds",
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Feed")}}},
+                        "Every feed, with its URLs",
+                    ),
+                    **_problems(401),
+                },
+            },
+            "post": {
+                "summary": "Create a feed",
+                "operationId": "createFeed",
+                "requestBody": _body("FeedInput"),
+                "responses": {"201": _json(ref("Feed"), "The new feed with its secret URL and subscribe links"), **WRITE_ERRORS},
+            },
+        },
+        "/api/v1/feeds/{feed_id}": {
+            "get": {
+                "summary": "Read a feed",
+                "operationId": "getFeed",
+                "parameters": [FEED_ID],
+                "responses": {"200": _json(ref("Feed"), "The feed"), **_problems(401, 404)},
+            },
+            "patch": {
+                "summary": "Rename a feed or change its scope or options",
+                "operationId": "updateFeed",
+                "parameters": [FEED_ID],
+                "requestBody": _body("FeedPatch"),
+                "responses": {
+                    "200": _json(ref("Feed"), "The feed after the change (same URL)"),
+                    **_problems(400, 401, 403, 404, 413, 415, 422),
+                },
+            },
+            "delete": {
+                "summary": "Delete a feed",
+                "operationId": "deleteFeed",
+                "parameters": [FEED_ID],
+                "responses": {"204": {"description": "Deleted; its URL answers 404"}, **_problems(401, 403, 404)},
+            },
+        },
+        "/api/v1/feeds/{feed_id}/rotate": {
+            "post": {
+                "summary": "Give a feed a new secret URL",
+                "operationId": "rotateFeed",
+                "parameters": [FEED_ID],
+                "responses": {"200": _json(ref("Feed"), "The feed with its new URL; the old one answers 404"), **_problems(401, 403, 404)},
             }
         },
         "/api/v1/letters": {
@@ -483,6 +535,58 @@ SPEC: dict[str, Any] = {
                     "weekday": {"type": "string"},
                     "cutoff": DATETIME,
                     "explanation": {"type": "array", "items": ref("Step")},
+                },
+            },
+            "FeedInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "scope": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "description": "Which deadlines: all that are set must match (default: every deadline)",
+                        "properties": {
+                            "matter_id": {"type": ["integer", "null"]},
+                            "assignee": {"type": ["string", "null"]},
+                            "tag": {"type": ["string", "null"]},
+                            "company": {"type": ["string", "null"]},
+                        },
+                    },
+                    "include_completed": {"type": "boolean", "default": False},
+                    "window_days_back": {"type": "integer", "minimum": 0, "maximum": 36500, "default": 90},
+                    "window_days_ahead": {"type": "integer", "minimum": 1, "maximum": 3650, "default": 730},
+                    "reminders": {
+                        "type": "array",
+                        "items": {"type": "string", "examples": ["PT15H", "P2D"]},
+                        "maxItems": 5,
+                        "description": "VALARMs this long before each all-day event starts (default PT15H: 9:00 the day before)",
+                    },
+                    "cutoff_events": {"type": "boolean", "default": False, "description": "Also a timed event (UTC) at each cutoff"},
+                },
+            },
+            "FeedPatch": {"allOf": [ref("FeedInput")], "required": [], "minProperties": 1},
+            "Feed": {
+                "type": "object",
+                "required": ["id", "name", "scope", "url", "webcal_url", "outlook_work", "outlook_personal", "google", "apple"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "scope": {"type": "object"},
+                    "include_completed": {"type": "boolean"},
+                    "window_days_back": {"type": "integer"},
+                    "window_days_ahead": {"type": "integer"},
+                    "reminders": {"type": "array", "items": {"type": "string"}},
+                    "cutoff_events": {"type": "boolean"},
+                    "url": {"type": "string", "description": "The secret feed URL (https behind server.public_url)"},
+                    "webcal_url": {"type": "string"},
+                    "outlook_work": {"type": "string", "description": "Subscribe in Outlook on the web, work or school account"},
+                    "outlook_personal": {"type": "string", "description": "Subscribe in Outlook.com"},
+                    "google": {"type": "string", "description": "Subscribe in Google Calendar"},
+                    "apple": {"type": "string", "description": "webcal:// for Apple Calendar and classic Outlook"},
+                    "created_at": DATETIME,
+                    "updated_at": DATETIME,
                 },
             },
             "LetterFacts": {
