@@ -7,6 +7,7 @@ file) are translated here, in ``main``, into one line on stderr and exit status 
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -19,6 +20,7 @@ import click
 from . import __version__
 from .config import CONFIG_ENV_VAR, Settings, find_config, instance_secret, load_settings
 from .errors import CalendarServiceError
+from .services import channels as channel_service
 from .services import compute as services
 from .services import deadlines as deadline_service
 from .services import feeds as feed_service
@@ -179,12 +181,51 @@ def calendars_command(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{'financial:MARKET':<22} a financial market calendar, e.g. financial:ECB")
 
 
+def _dispatcher(ctx: click.Context):
+    from .alerts.dispatch import Dispatcher
+
+    settings = _settings(ctx)
+    dispatcher = Dispatcher(
+        _store(ctx), settings, instance_secret(settings, os.environ), clock=lambda: datetime.now(UTC), base_url=_feed_base(settings)
+    )
+    ctx.call_on_close(dispatcher.close)
+    return dispatcher
+
+
+@cli.command()
+@click.pass_context
+def scheduler(ctx: click.Context) -> None:
+    """Run the alert dispatcher as its own process (any number may run on one database).
+
+    It creates or updates the channels config.toml defines, re-plans every open deadline's
+    alerts, then sends due alerts every alerts.poll_seconds until stopped (Ctrl-C or SIGTERM).
+    Alerts that fell due while nothing ran are sent at start, marked late.
+    """
+    import signal
+
+    from .scheduler import build, prepare
+
+    settings = _settings(ctx)
+    store = _store(ctx)
+    planned = prepare(store, settings)
+    jobs = build(_dispatcher(ctx), store, settings, blocking=True)
+    click.echo(f"scheduler: {planned} open deadline(s) planned; sending due alerts every {settings.alerts.poll_seconds} s; Ctrl-C stops")
+
+    def stop(signum, _frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        jobs.start()
+
+
 @cli.command()
 @click.option("--host", metavar="ADDRESS", help="Address to listen on (default: server.host, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: server.port, 8000; 0 picks a free one).")
 @click.option("--config", "config_path", metavar="PATH", help="config.toml to read (same as the option before the command).")
+@click.option("--no-scheduler", is_flag=True, help="Do not send alerts from this process (run `scheduler` separately).")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, config_path: str | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, config_path: str | None, no_scheduler: bool) -> None:
     """Serve the JSON API (and, as they arrive, the pages and feeds) with waitress.
 
     Runs on the embedded defaults with no set-up: the SQLite file store.sqlite_path is created
@@ -213,7 +254,19 @@ def serve(ctx: click.Context, host: str | None, port: int | None, config_path: s
         click.echo(f"listening on {url} (API: {url}/api/v1, description: {url}/api/v1/openapi.json); Ctrl-C stops")
 
     app = create_app(settings, store)
-    run(app, host or settings.server.host, settings.server.port if port is None else port, settings.server.threads, on_ready=ready)
+    jobs = None
+    if not no_scheduler:
+        from .scheduler import build, prepare
+
+        prepare(store, settings)
+        jobs = build(_dispatcher(ctx), store, settings, blocking=False)
+        jobs.start()
+        click.echo(f"alerts: one dispatcher runs in this process, every {settings.alerts.poll_seconds} s")
+    try:
+        run(app, host or settings.server.host, settings.server.port if port is None else port, settings.server.threads, on_ready=ready)
+    finally:
+        if jobs is not None:
+            jobs.shutdown(wait=False)
 
 
 @cli.command()
@@ -536,6 +589,126 @@ def feeds_delete(ctx: click.Context, feed_id: int) -> None:
     """Delete feed ID; its URL stops working at once."""
     feed_service.delete_feed(_store(ctx), feed_id)
     click.echo(f"feed {feed_id} deleted")
+
+
+@cli.group()
+def channels() -> None:
+    """Alert channels: Slack incoming webhooks, signed JSON webhooks, Teams Workflows webhooks."""
+
+
+def _show_channel(channel: dict, as_json: bool) -> None:
+    if as_json:
+        _emit_json(channel)
+        return
+    routing = ", ".join(f"{k}={','.join(map(str, v))}" for k, v in channel["routing"].items() if v) or "every deadline"
+    state = "enabled" if channel["enabled"] else f"DISABLED: {channel['disabled_reason']}"
+    click.echo(f"{channel['id']:>3} {channel['name']:<24} {channel['kind']:<8} {channel['url']}  ({routing}; {state})")
+    if channel.get("last_error"):
+        click.echo(f"      last error {channel['last_error_at']}: {channel['last_error']}")
+    if channel.get("alerts"):
+        click.echo("      alerts: " + ", ".join(f"{n} {s}" for s, n in sorted(channel["alerts"].items())))
+    if channel.get("signing_secret") and not channel["signing_secret"].endswith("…"):
+        click.echo(f"      signing secret (shown once): {channel['signing_secret']}")
+
+
+@channels.command("add")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["slack", "webhook", "teams"]), required=True, help="The kind of webhook.")
+@click.option("--url", required=True, help="The webhook URL (a secret: shown masked from now on).")
+@click.option("--matter", "matters", type=int, multiple=True, help="Only these matters' deadlines (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only deadlines whose matter has one of these tags (repeatable).")
+@click.option("--assignee", "assignees", multiple=True, help="Only these assignees' deadlines (repeatable).")
+@click.option("--company", "companies", multiple=True, help="Only these companies' deadlines (repeatable).")
+@click.option("--digest", is_flag=True, help="Also a daily digest of what is due soon.")
+@click.option("--json", "as_json", is_flag=True, help="Print the channel as JSON.")
+@click.pass_context
+def channels_add(ctx, name, kind, url, matters, tags, assignees, companies, digest, as_json):
+    """Add a channel called NAME; open deadlines it receives get their alerts at once."""
+    routing = {"matters": list(matters), "tags": list(tags), "assignees": list(assignees), "companies": list(companies)}
+    payload = {"name": name, "kind": kind, "url": url, "routing": routing, "digest": digest}
+    _show_channel(channel_service.create_channel(_store(ctx), _settings(ctx), payload, now=datetime.now(UTC)), as_json)
+
+
+@channels.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def channels_list(ctx: click.Context, as_json: bool) -> None:
+    """List the channels with their health (URLs masked)."""
+    found = channel_service.list_channels(_store(ctx))
+    if as_json:
+        _emit_json(found)
+        return
+    for channel in found:
+        _show_channel(channel, False)
+
+
+@channels.command("test")
+@click.argument("name")
+@click.pass_context
+def channels_test(ctx: click.Context, name: str) -> None:
+    """Send a test message to channel NAME now, through the same delivery path as real alerts."""
+    from .alerts.dispatch import send_test
+
+    result = send_test(_dispatcher(ctx), name)
+    last = result["deliveries"][-1] if result["deliveries"] else {}
+    if result["status"] == "sent":
+        click.echo(f"test message delivered to {name} (HTTP {last.get('http_status')}, {last.get('duration_ms')} ms)")
+        return
+    raise click.ClickException(
+        f"test message to {name} not delivered: {result['last_error'] or last.get('error')} (status {result['status']})"
+    )
+
+
+@channels.command("enable")
+@click.argument("name")
+@click.pass_context
+def channels_enable(ctx: click.Context, name: str) -> None:
+    """Enable channel NAME again (after fixing what disabled it)."""
+    channel_service.update_channel(_store(ctx), _settings(ctx), name, {"enabled": True}, now=datetime.now(UTC))
+    click.echo(f"channel {name} enabled")
+
+
+@channels.command("remove")
+@click.argument("name")
+@click.pass_context
+def channels_remove(ctx: click.Context, name: str) -> None:
+    """Remove channel NAME and its pending alerts."""
+    channel_service.delete_channel(_store(ctx), name)
+    click.echo(f"channel {name} removed")
+
+
+@cli.group()
+def alerts() -> None:
+    """Alerts: list them (e.g. the dead ones) and retry."""
+
+
+@alerts.command("list")
+@click.option("--status", help="Only these statuses, comma-separated: pending, sending, sent, dead, superseded, cancelled.")
+@click.option("--channel", type=int, help="Only this channel's alerts.")
+@click.option("--deadline", type=int, help="Only this deadline's alerts.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def alerts_list(ctx, status, channel, deadline, limit, as_json):
+    """List alerts, newest first, with their delivery attempts."""
+    found = channel_service.list_alerts(_store(ctx), status=status, channel=channel, deadline=deadline, limit=limit)
+    if as_json:
+        _emit_json(found)
+        return
+    for a in found:
+        extra = f" (last error: {a['last_error']})" if a["last_error"] else ""
+        late = " late" if a["late"] else ""
+        where = f"deadline {a['deadline_id']} channel {a['channel_id']}"
+        click.echo(f"{a['id']:>5} {where} {a['offset']:<12} due {a['due_at']} {a['status']}{late}{extra}")
+
+
+@alerts.command("retry")
+@click.argument("alert_id", type=int, metavar="ID")
+@click.pass_context
+def alerts_retry(ctx: click.Context, alert_id: int) -> None:
+    """Send dead alert ID again at the next tick."""
+    channel_service.retry_alert(_store(ctx), alert_id, now=datetime.now(UTC))
+    click.echo(f"alert {alert_id} will be sent again")
 
 
 class _no_bar:

@@ -74,6 +74,24 @@ SETTINGS: tuple[Setting, ...] = (
         f"${SECRET_ENV_VAR} overrides it. Every process of one installation needs the same secret.",
     ),
     Setting("server.max_letter_bytes", 10485760, "Largest letter (text or PDF) POST /api/v1/letters accepts; larger ones get 413."),
+    Setting("alerts.before_business_days", [5, 2, 1], "Reminders this many business days before the due date."),
+    Setting("alerts.at", "09:00", "Local time (HH:MM) reminders are sent."),
+    Setting("alerts.timezone", "America/New_York", "IANA time zone of alerts.at."),
+    Setting("alerts.due_day", True, "Also remind on the morning of the due date."),
+    Setting("alerts.overdue_business_days", 5, "Remind each business morning while overdue, up to this many mornings (0: never)."),
+    Setting("alerts.poll_seconds", 10, "How often the dispatcher looks for due alerts."),
+    Setting("alerts.max_attempts", 8, "Attempts before an alert is given up as dead."),
+    Setting("alerts.backoff_seconds", 30, "First retry delay; it doubles with each attempt (with jitter)."),
+    Setting("alerts.backoff_max_seconds", 1800, "Longest retry delay (and the most a Retry-After is honoured)."),
+    Setting("alerts.lease_seconds", 60, "How long a dispatcher may hold an alert it is sending before another may take it over."),
+    Setting("alerts.timeout_seconds", 10, "Connect and read timeout of one delivery."),
+    Setting("alerts.send_threads", 8, "Deliveries one dispatcher makes at once."),
+    Setting(
+        "alerts.channels",
+        [],
+        "Channels defined here: tables with name, kind (slack, webhook, teams), url, and optional matters, tags, assignees, "
+        "companies (routing), digest and digest_business_days. They are created or updated on start.",
+    ),
     Setting(
         "calendars.<name>.base",
         "",
@@ -156,12 +174,47 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class ChannelConfig:
+    """A channel defined in config.toml."""
+
+    name: str
+    kind: str
+    url: str
+    matters: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    digest: bool = False
+    digest_business_days: int = 5
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """When reminders go out and how deliveries are retried."""
+
+    before_business_days: tuple[int, ...] = (5, 2, 1)
+    at: time = time(9, 0)
+    timezone: str = "America/New_York"
+    due_day: bool = True
+    overdue_business_days: int = 5
+    poll_seconds: int = 10
+    max_attempts: int = 8
+    backoff_seconds: int = 30
+    backoff_max_seconds: int = 1800
+    lease_seconds: int = 60
+    timeout_seconds: int = 10
+    send_threads: int = 8
+    channels: tuple[ChannelConfig, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; hashable, so that what is compiled from them can be cached by them."""
 
     engine: EngineSettings = field(default_factory=EngineSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     calendars: tuple[tuple[str, CalendarSettings], ...] = ()
     source: str = "embedded defaults"
 
@@ -205,7 +258,7 @@ def _read_settings(path: Path | None) -> Settings:
 
 def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Settings:
     """Build ``Settings`` from parsed TOML, rejecting unknown keys and bad values."""
-    _reject_unknown(data, {"engine", "calendars", "store", "server"}, "", source)
+    _reject_unknown(data, {"engine", "calendars", "store", "server", "alerts"}, "", source)
     engine_data = _table(data.get("engine", {}), "engine", source)
     _reject_unknown(engine_data, {"default_calendar", "default_cutoff", "default_timezone"}, "engine.", source)
     engine = EngineSettings(
@@ -246,7 +299,89 @@ def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Set
     calendars = []
     for name, table in _table(data.get("calendars", {}), "calendars", source).items():
         calendars.append((name, _calendar_settings(name, _table(table, f"calendars.{name}", source), source)))
-    return Settings(engine=engine, store=store, server=server, calendars=tuple(calendars), source=source)
+    alerts = _alert_settings(_table(data.get("alerts", {}), "alerts", source), source)
+    return Settings(engine=engine, store=store, server=server, alerts=alerts, calendars=tuple(calendars), source=source)
+
+
+_ALERT_KEYS = {
+    "before_business_days", "at", "timezone", "due_day", "overdue_business_days", "poll_seconds", "max_attempts",
+    "backoff_seconds", "backoff_max_seconds", "lease_seconds", "timeout_seconds", "send_threads", "channels",
+}  # fmt: skip
+CHANNEL_KINDS = ("slack", "webhook", "teams")
+
+
+def _alert_settings(table: Mapping[str, object], source: str) -> AlertSettings:
+    _reject_unknown(table, _ALERT_KEYS, "alerts.", source)
+    before = table.get("before_business_days", [5, 2, 1])
+    if not isinstance(before, list) or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 60 for n in before):
+        raise ConfigError(f"{source}: alerts.before_business_days must be a list of whole numbers from 1 to 60, e.g. [5, 2, 1]")
+    due_day = table.get("due_day", True)
+    if not isinstance(due_day, bool):
+        raise ConfigError(f"{source}: alerts.due_day must be true or false")
+    channels = []
+    raw_channels = table.get("channels", [])
+    if not isinstance(raw_channels, list):
+        raise ConfigError(f"{source}: alerts.channels must be a list of [[alerts.channels]] tables")
+    for i, item in enumerate(raw_channels):
+        channels.append(_channel_config(item, f"alerts.channels[{i}]", source))
+    names = [c.name for c in channels]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{source}: alerts.channels has two channels with the same name")
+    return AlertSettings(
+        before_business_days=tuple(sorted(set(before), reverse=True)),
+        at=parse_clock(_text(table.get("at", "09:00"), "alerts.at", source), "alerts.at", source),
+        timezone=check_timezone(_text(table.get("timezone", "America/New_York"), "alerts.timezone", source), "alerts.timezone", source),
+        due_day=due_day,
+        overdue_business_days=_integer(table.get("overdue_business_days", 5), "alerts.overdue_business_days", source, 0, 60),
+        poll_seconds=_integer(table.get("poll_seconds", 10), "alerts.poll_seconds", source, 1, 3600),
+        max_attempts=_integer(table.get("max_attempts", 8), "alerts.max_attempts", source, 1, 100),
+        backoff_seconds=_integer(table.get("backoff_seconds", 30), "alerts.backoff_seconds", source, 1, 86400),
+        backoff_max_seconds=_integer(table.get("backoff_max_seconds", 1800), "alerts.backoff_max_seconds", source, 1, 86400),
+        lease_seconds=_integer(table.get("lease_seconds", 60), "alerts.lease_seconds", source, 5, 3600),
+        timeout_seconds=_integer(table.get("timeout_seconds", 10), "alerts.timeout_seconds", source, 1, 300),
+        send_threads=_integer(table.get("send_threads", 8), "alerts.send_threads", source, 1, 64),
+        channels=tuple(channels),
+    )
+
+
+def _channel_config(item: object, key: str, source: str) -> ChannelConfig:
+    table = _table(item, key, source)
+    _reject_unknown(
+        table, {"name", "kind", "url", "matters", "tags", "assignees", "companies", "digest", "digest_business_days"}, key + ".", source
+    )
+    for required in ("name", "kind", "url"):
+        if required not in table:
+            raise ConfigError(f"{source}: {key}.{required} is required")
+    kind = _text(table["kind"], f"{key}.kind", source)
+    if kind not in CHANNEL_KINDS:
+        raise ConfigError(f"{source}: {key}.kind {kind!r} is not one of {', '.join(CHANNEL_KINDS)}")
+    url = _text(table["url"], f"{key}.url", source)
+    if not re.fullmatch(r"https?://\S+", url):
+        raise ConfigError(f"{source}: {key}.url must be an http(s) URL")
+
+    def strings(name: str) -> tuple[str, ...]:
+        value = table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f"{source}: {key}.{name} must be a list of texts")
+        return tuple(value)
+
+    matters = table.get("matters", [])
+    if not isinstance(matters, list) or not all(isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in matters):
+        raise ConfigError(f"{source}: {key}.matters must be a list of matter ids")
+    digest = table.get("digest", False)
+    if not isinstance(digest, bool):
+        raise ConfigError(f"{source}: {key}.digest must be true or false")
+    return ChannelConfig(
+        name=_text(table["name"], f"{key}.name", source).strip(),
+        kind=kind,
+        url=url,
+        matters=tuple(matters),
+        tags=strings("tags"),
+        assignees=strings("assignees"),
+        companies=strings("companies"),
+        digest=digest,
+        digest_business_days=_integer(table.get("digest_business_days", 5), f"{key}.digest_business_days", source, 1, 60),
+    )
 
 
 def _calendar_settings(name: str, table: Mapping[str, object], source: str) -> CalendarSettings:

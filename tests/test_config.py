@@ -9,6 +9,7 @@ import pytest
 
 from calendar_service.config import (
     SETTINGS,
+    AlertSettings,
     CalendarSettings,
     EngineSettings,
     ServerSettings,
@@ -29,11 +30,18 @@ def test_the_shipped_config_is_exactly_the_embedded_defaults():
     assert settings.engine == EngineSettings()
     assert settings.store == StoreSettings()
     assert settings.server == ServerSettings()
+    assert settings.alerts == AlertSettings()
     assert all(adjust == CalendarSettings() for _, adjust in settings.calendars)
 
 
 def test_the_settings_table_agrees_with_the_dataclass_defaults():
-    sections = {"engine": EngineSettings(), "store": StoreSettings(), "server": ServerSettings(), "calendars": CalendarSettings()}
+    sections = {
+        "engine": EngineSettings(),
+        "store": StoreSettings(),
+        "server": ServerSettings(),
+        "alerts": AlertSettings(),
+        "calendars": CalendarSettings(),
+    }
     for setting in SETTINGS:
         section, *_, leaf = setting.key.split(".")
         value = getattr(sections[section], leaf)

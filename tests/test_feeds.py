@@ -362,3 +362,35 @@ def test_cli_feeds(tmp_path, capsys):
     assert main(["--config", str(config), "feeds", "delete", str(feed["id"])]) == 0
     assert main(["--config", str(config), "feeds", "delete", str(feed["id"])]) == 2
     assert "there is no feed" in capsys.readouterr().err
+
+
+def test_a_client_that_asks_for_gzip_gets_the_same_calendar_compressed(app, api):
+    import gzip
+
+    make_deadline(api, make_matter(api))
+    feed = make_feed(api)
+    plain = fetch(app, feed)
+    packed = fetch(app, feed, {"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and packed.headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    assert fetch(app, feed, {"Accept-Encoding": "gzip"}).data == packed.data  # byte-stable too
+    for etag in (plain.headers["ETag"], packed.headers["ETag"]):
+        assert fetch(app, feed, {"Accept-Encoding": "gzip", "If-None-Match": etag}).status_code == 304
+    assert "Content-Encoding" not in fetch(app, feed, {"Accept-Encoding": "gzip;q=0"}).headers
+
+
+def test_a_poll_with_nothing_changed_does_not_recount_the_feed(app, api, monkeypatch):
+    from calendar_service.services import feeds as feed_service
+
+    make_deadline(api, make_matter(api))
+    feed = make_feed(api)
+    fetch(app, feed)
+    calls = []
+    real = feed_service.snapshot
+    monkeypatch.setattr(feed_service, "snapshot", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fetch(app, feed)
+    assert calls == []  # the data version did not move: the remembered snapshot serves
+    make_deadline(api, make_matter(api, name="Other", company="Other Inc."), title="new")
+    assert b"new" in fetch(app, feed).data and calls == [1]

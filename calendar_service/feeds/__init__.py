@@ -19,25 +19,34 @@ def deadline_feed(
     cache: FeedCache,
     feed: dict[str, Any],
     key: tuple[Any, ...],
-    rows: Callable[[], list[dict[str, Any]]],
+    keys: Callable[[], list[tuple[Any, ...]]],
+    rows: Callable[[list[int]], dict[int, dict[str, Any]]],
     present: Callable[[dict[str, Any]], dict[str, Any]],
     *,
     settings: Settings,
     uid_domain: str,
     link: Callable[[int], str],
 ) -> bytes:
-    """The bytes of a feed for its snapshot ``key``; only events whose version changed are rendered."""
+    """The bytes of a feed for its snapshot ``key``.
+
+    ``keys()`` gives (id, version, updated_at, status, matter name, company) per deadline, in
+    order; only deadlines whose event is not cached under that key are read whole (``rows``)
+    and rendered.
+    """
     reminders = tuple(parse_duration(r) for r in feed["reminders"])
 
     def build() -> bytes:
         head, tail = calendar_head(feed["name"], settings.engine.default_timezone, "Deadlines from calendar_service")
+        wanted = [(*entry, reminders, feed["cutoff_events"], uid_domain, link(entry[0])) for entry in keys()]
+        found = cache.events(wanted)
+        missing = rows([k[0] for k in wanted if k not in found])
         parts = [head]
-        for row in rows():
-            event_key = (
-                row["id"], row["version"], row["updated_at"], row["status"], row["matter_name"], row["matter_company"],
-                reminders, feed["cutoff_events"], uid_domain, link(row["id"]),
-            )  # fmt: skip
-            parts.append(cache.event(event_key, lambda row=row: _events(row)))
+        for event_key in wanted:
+            chunk = found.get(event_key)
+            if chunk is None:
+                chunk = _events(missing[event_key[0]])
+                cache.add_event(event_key, chunk)
+            parts.append(chunk)
         parts.append(tail)
         return b"".join(parts)
 

@@ -19,6 +19,7 @@ each event (by deadline and version) and of each whole feed (by its snapshot key
 
 from __future__ import annotations
 
+import gzip
 import re
 import threading
 from collections import OrderedDict
@@ -169,6 +170,8 @@ class FeedCache:
     def __init__(self, *, events: int = 50_000, feeds: int = 256) -> None:
         self._events: OrderedDict[Any, bytes] = OrderedDict()
         self._feeds: OrderedDict[Any, bytes] = OrderedDict()
+        self._gzip: OrderedDict[Any, bytes] = OrderedDict()
+        self._memo: OrderedDict[Any, Any] = OrderedDict()
         self._limits = {"events": events, "feeds": feeds}
         self._lock = threading.Lock()
         self.renders = 0  # events rendered (for tests and benchmarks)
@@ -195,11 +198,42 @@ class FeedCache:
             self._put(self._feeds, key, found, self._limits["feeds"])
         return found
 
-    def event(self, key: Any, build: Callable[[], bytes]) -> bytes:
-        """The bytes of one deadline's event(s) for a version key, built once."""
-        found = self._get(self._events, key)
+    def events(self, keys: list[Any]) -> dict[Any, bytes]:
+        """The cached event bytes among ``keys`` (one lock for the lot)."""
+        out = {}
+        with self._lock:
+            table = self._events
+            for key in keys:
+                found = table.get(key)
+                if found is not None:
+                    table.move_to_end(key)
+                    out[key] = found
+        return out
+
+    def add_event(self, key: Any, value: bytes) -> None:
+        """Keep a freshly rendered event."""
+        self.renders += 1
+        self._put(self._events, key, value, self._limits["events"])
+
+    def gzipped(self, key: Any, plain: Callable[[], bytes]) -> bytes:
+        """The gzip form of a feed, compressed once per snapshot (mtime 0: the same bytes every time)."""
+        found = self._get(self._gzip, key)
         if found is None:
-            found = build()
-            self.renders += 1
-            self._put(self._events, key, found, self._limits["events"])
+            # Level 1: about 1.5 times the size of level 6 (160 KB against 106 KB for 1,000 events)
+            # at a third of the time, which keeps a poll after a change well under 20 ms.
+            found = gzip.compress(plain(), compresslevel=1, mtime=0)
+            self._put(self._gzip, key, found, self._limits["feeds"])
         return found
+
+    def remember(self, key: Any, value: Any) -> None:
+        """Keep a small value (a feed's snapshot for a data version)."""
+        with self._lock:
+            self._memo[key] = value
+            self._memo.move_to_end(key)
+            while len(self._memo) > 4096:
+                self._memo.popitem(last=False)
+
+    def recall(self, key: Any) -> Any:
+        """A value kept with ``remember``, or None."""
+        with self._lock:
+            return self._memo.get(key)

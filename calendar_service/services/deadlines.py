@@ -18,6 +18,7 @@ from ..errors import CalendarServiceError, ConflictError, NotFoundError, Validat
 from ..rules import Rule, compute, cutoff_for, parse_rule
 from ..store import Store
 from ..store import records as db
+from . import alerts as alert_planning
 from .fields import Field, FieldProblem, check, parse_date_value, parse_id
 from .matters import decode_cursor, encode_cursor, present_history
 
@@ -162,6 +163,7 @@ def insert_deadline(conn, settings: Settings, values: dict[str, Any], *, actor: 
     db.record_history(
         conn, at=now, actor=actor, action="create", entity="deadline", entity_id=deadline_id, matter_id=row["matter_id"], changes=snapshot
     )
+    alert_planning.sync_deadline(conn, settings, deadline_id, now, previous=None)
     return present_deadline(row, settings)
 
 
@@ -174,7 +176,10 @@ def get_deadline(store: Store, settings: Settings, deadline_id: int) -> dict[str
     return present_deadline(row, settings)
 
 
-def _change(conn, row: dict[str, Any], values: dict[str, Any], *, actor: str, now: datetime, action: str, reason: str | None) -> None:
+def _change(
+    conn, settings: Settings, row: dict[str, Any], values: dict[str, Any], *, actor: str, now: datetime, action: str, reason: str | None
+) -> None:
+    """Write a change and its history entry, and bring the deadline's alerts in line, in one transaction."""
     changes = _diff(row, values)
     if not changes:
         return
@@ -193,6 +198,7 @@ def _change(conn, row: dict[str, Any], values: dict[str, Any], *, actor: str, no
         changes=changes,
         reason=reason,
     )
+    alert_planning.sync_deadline(conn, settings, row["id"], now, previous=row)
 
 
 def _locked(conn, deadline_id: int) -> dict[str, Any]:
@@ -216,7 +222,7 @@ def update_deadline(store: Store, settings: Settings, deadline_id: int, payload:
             _check_override(merged)
             values["override_reason"] = merged["override_reason"]
         values.update(_computed_values(merged, settings))
-        _change(conn, row, values, actor=actor, now=now, action="update", reason=None)
+        _change(conn, settings, row, values, actor=actor, now=now, action="update", reason=None)
         return present_deadline(db.get_deadline(conn, deadline_id), settings)
 
 
@@ -256,7 +262,7 @@ def _transition(
         row = _locked(conn, deadline_id)
         if row["status"] not in allowed:
             raise ConflictError(f"deadline {deadline_id} is {row['status']}; {refusal}")
-        _change(conn, row, values(conn, row), actor=actor, now=now, action=action, reason=reason)
+        _change(conn, settings, row, values(conn, row), actor=actor, now=now, action=action, reason=reason)
         return present_deadline(db.get_deadline(conn, deadline_id), settings)
 
 
@@ -324,7 +330,7 @@ def extend_in(conn, settings: Settings, deadline_id: int, values: dict[str, Any]
         },
     )
     update = {**new, "override_due_date": changed["override_due_date"], "override_reason": changed["override_reason"], "status": "extended"}
-    _change(conn, row, update, actor=actor, now=now, action="extend", reason=values["reason"])
+    _change(conn, settings, row, update, actor=actor, now=now, action="extend", reason=values["reason"])
     return present_deadline(db.get_deadline(conn, deadline_id), settings)
 
 
@@ -413,7 +419,7 @@ def recompute_all(store: Store, settings: Settings, *, actor: str, now: datetime
                 moves.append({"id": row["id"], "title": row["title"], "matter": row["matter_name"], "error": str(exc)})
                 continue
             if new["due_date"] != row["due_date"] or new["cutoff"] != row["cutoff"] or new["computed_due_date"] != row["computed_due_date"]:
-                _change(conn, row, new, actor=actor, now=now, action="recompute", reason=reason)
+                _change(conn, settings, row, new, actor=actor, now=now, action="recompute", reason=reason)
                 if new["due_date"] != row["due_date"]:
                     moves.append(
                         {

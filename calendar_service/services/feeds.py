@@ -183,6 +183,31 @@ def feed_for_token(store: Store, token: str) -> dict[str, Any]:
     return row
 
 
+def feed_and_version(store: Store, token: str) -> tuple[dict[str, Any], int]:
+    """The feed a secret URL names and the current data version, in one read (a feed poll's first step)."""
+    if not token or len(token) > 100:
+        raise NotFoundError("no such feed")
+    with store.read() as conn:
+        row = db.get_feed_by_hash(conn, hash_token(token))
+        version = db.current_data_version(conn)
+    if row is None:
+        raise NotFoundError("no such feed; it may have been rotated or deleted")
+    return row, version
+
+
+def event_keys(store: Store, feed: dict[str, Any], today: date) -> list[tuple[Any, ...]]:
+    """What decides each shown deadline's event bytes (see records.feed_event_keys)."""
+    first, last = window_of(feed, today)
+    with store.read() as conn:
+        return db.feed_event_keys(conn, feed, statuses_of(feed), first, last)
+
+
+def rows_by_id(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Whole deadline rows, for the events that must be rendered."""
+    with store.read() as conn:
+        return db.deadlines_by_id(conn, ids)
+
+
 def statuses_of(feed: dict[str, Any]) -> tuple[str, ...]:
     """The deadline statuses a feed shows: open and extended, and done when asked. Never withdrawn."""
     return ("open", "extended", "done") if feed["include_completed"] else ("open", "extended")

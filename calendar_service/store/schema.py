@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 
@@ -94,6 +95,10 @@ deadlines = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime, nullable=True),
+    # Rises when the due date or cutoff moves: alerts of older generations are cancelled.
+    Column("alert_generation", Integer, nullable=False, server_default="1"),
+    # This deadline's own reminder schedule (overrides the channel's and the global one).
+    Column("alert_schedule", JSON, nullable=True),
     Index(None, "due_date", "id"),
     # Lists filtered by status read this index in due-date order: no sort of every match.
     Index(None, "status", "due_date", "id"),
@@ -171,6 +176,86 @@ feeds = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Where alerts go. The webhook URL is a secret: the API and logs show it masked.
+channels = Table(
+    "channels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("signing_secret", String(100), nullable=False),
+    # Routing: a channel receives a deadline when every non-empty list matches (empty = all).
+    Column("matter_ids", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("assignees", JSON, nullable=False),
+    Column("companies", JSON, nullable=False),
+    Column("schedule", JSON, nullable=True),
+    Column("digest", Boolean, nullable=False),
+    Column("digest_business_days", Integer, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("disabled_reason", Text, nullable=True),
+    Column("paused_until", UTCDateTime, nullable=True),
+    Column("last_success_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("last_error_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The outbox: one row per (deadline, channel, reminder, generation), written with the change
+# that makes it due; a dispatcher claims due rows, sends, and records the outcome.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("deadline_id", Integer, ForeignKey("deadlines.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("channel_id", Integer, ForeignKey("channels.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("offset_code", String(60), nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    # pending | sending | sent | dead | superseded | cancelled
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("claim_token", String(64), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("late", Boolean, nullable=False),
+    Column("last_http_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("context", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("deadline_id", "channel_id", "offset_code", "generation"),
+    Index(None, "status", "next_attempt_at"),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("worker", String(100), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("http_status", Integer, nullable=True),
+    # sent | retry | dead | lease_lost
+    Column("outcome", String(20), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("response_excerpt", Text, nullable=True),
+)
+
+# One row (id 1) whose version rises with every write to matters or deadlines (records.py bumps it).
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
 )
 
 api_tokens = Table(

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, g, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from ..errors import AuthError, CalendarServiceError, OutOfRangeError, RuleSyntaxError, UnknownCalendarError, ValidationError
+from ..services import channels as channel_service
 from ..services import compute as compute_service
 from ..services import deadlines as deadline_service
 from ..services import feeds as feed_service
@@ -253,6 +254,78 @@ def rotate_feed(feed_id: int):
 def delete_feed(feed_id: int):
     feed_service.delete_feed(state()["store"], feed_id)
     return Response(status=204)
+
+
+# -- alert channels and alerts --------------------------------------------------------------
+
+
+@bp.get("/channels")
+def list_channels():
+    return jsonify({"items": channel_service.list_channels(state()["store"])})
+
+
+@bp.post("/channels")
+def create_channel():
+    channel = channel_service.create_channel(state()["store"], state()["settings"], _body(), now=_now())
+    return _created(channel, "api.get_channel", channel_id=channel["id"])
+
+
+@bp.get(f"/channels/<{ID}:channel_id>")
+def get_channel(channel_id: int):
+    return jsonify(channel_service.get_channel(state()["store"], channel_id))
+
+
+@bp.patch(f"/channels/<{ID}:channel_id>")
+def update_channel(channel_id: int):
+    return jsonify(channel_service.update_channel(state()["store"], state()["settings"], channel_id, _body(), now=_now()))
+
+
+@bp.delete(f"/channels/<{ID}:channel_id>")
+def delete_channel(channel_id: int):
+    channel_service.delete_channel(state()["store"], channel_id)
+    return Response(status=204)
+
+
+@bp.post(f"/channels/<{ID}:channel_id>/test")
+def test_channel(channel_id: int):
+    """Send a test message now, through the same delivery path as real alerts."""
+    from ..alerts.dispatch import Dispatcher, send_test
+    from .feed_routes import base_url
+
+    st = state()
+    dispatcher = Dispatcher(st["store"], st["settings"], st["secret"], clock=st["clock"], base_url=base_url(), worker="web:test")
+    try:
+        return jsonify(send_test(dispatcher, channel_id))
+    finally:
+        dispatcher.close()
+
+
+@bp.get("/alerts")
+def list_alerts():
+    _reject_unknown_args("status", "channel", "deadline", "limit")
+    return jsonify(
+        {
+            "items": channel_service.list_alerts(
+                state()["store"],
+                status=request.args.get("status"),
+                channel=channel_service.parse_id_arg(request.args.get("channel"), "channel"),
+                deadline=channel_service.parse_id_arg(request.args.get("deadline"), "deadline"),
+                limit=_limit(),
+            )
+        }
+    )
+
+
+@bp.post(f"/alerts/<{ID}:alert_id>/retry")
+def retry_alert(alert_id: int):
+    return jsonify(channel_service.retry_alert(state()["store"], alert_id, now=_now()))
+
+
+@bp.get(f"/deadlines/<{ID}:deadline_id>/alerts")
+def deadline_alerts(deadline_id: int):
+    deadline_service.get_deadline(state()["store"], state()["settings"], deadline_id)  # 404 for an unknown deadline
+    items = channel_service.list_alerts(state()["store"], status=None, channel=None, deadline=deadline_id, limit=MAX_LIMIT)
+    return jsonify({"items": items})
 
 
 # -- letters -------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ def _param(name: str, where: str, description: str, schema: dict[str, Any] | Non
 
 
 MATTER_ID = _param("matter_id", "path", "The matter's id", {"type": "integer"}, True)
+CHANNEL_ID = _param("channel_id", "path", "The channel's id", {"type": "integer"}, True)
 FEED_ID = _param("feed_id", "path", "The feed's id", {"type": "integer"}, True)
 DEADLINE_ID = _param("deadline_id", "path", "The deadline's id", {"type": "integer"}, True)
 PAGE = [
@@ -56,6 +57,24 @@ WRITE_ERRORS = _problems(400, 401, 403, 413, 415, 422)
 
 def _body(schema_name: str, required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+def _items(schema: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref(schema)}}}
+
+
+SCHEDULE = {
+    "type": ["object", "null"],
+    "description": "Overrides of the global alert schedule (config.toml [alerts]); null: none",
+    "properties": {
+        "before_business_days": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 60}},
+        "due_day": {"type": "boolean"},
+        "overdue_business_days": {"type": "integer", "minimum": 0, "maximum": 60},
+        "at": {"type": "string", "examples": ["09:00"]},
+        "timezone": {"type": "string", "examples": ["America/New_York"]},
+    },
+    "additionalProperties": False,
+}
 
 
 def _action(summary: str, body: str, extra: tuple[int, ...] = ()) -> dict[str, Any]:
@@ -251,6 +270,84 @@ SPEC: dict[str, Any] = {
                 "operationId": "rotateFeed",
                 "parameters": [FEED_ID],
                 "responses": {"200": _json(ref("Feed"), "The feed with its new URL; the old one answers 404"), **_problems(401, 403, 404)},
+            }
+        },
+        "/api/v1/channels": {
+            "get": {
+                "summary": "List alert channels with their health",
+                "operationId": "listChannels",
+                "responses": {"200": _json(_items("Channel"), "Every channel; URLs masked"), **_problems(401)},
+            },
+            "post": {
+                "summary": "Add an alert channel",
+                "operationId": "createChannel",
+                "requestBody": _body("ChannelInput"),
+                "responses": {
+                    "201": _json(ref("Channel"), "The new channel (a webhook's signing secret shown this once)"),
+                    **WRITE_ERRORS,
+                    **_problems(409),
+                },
+            },
+        },
+        "/api/v1/channels/{channel_id}": {
+            "get": {
+                "summary": "Read a channel",
+                "operationId": "getChannel",
+                "parameters": [CHANNEL_ID],
+                "responses": {"200": _json(ref("Channel"), "The channel"), **_problems(401, 404)},
+            },
+            "patch": {
+                "summary": "Change a channel (routing, schedule, digest, enable it again)",
+                "operationId": "updateChannel",
+                "parameters": [CHANNEL_ID],
+                "requestBody": _body("ChannelPatch"),
+                "responses": {
+                    "200": _json(ref("Channel"), "The channel after the change"),
+                    **_problems(400, 401, 403, 404, 409, 413, 415, 422),
+                },
+            },
+            "delete": {
+                "summary": "Remove a channel and its alerts",
+                "operationId": "deleteChannel",
+                "parameters": [CHANNEL_ID],
+                "responses": {"204": {"description": "Removed"}, **_problems(401, 403, 404, 409)},
+            },
+        },
+        "/api/v1/channels/{channel_id}/test": {
+            "post": {
+                "summary": "Send a test message now, through the real delivery path",
+                "operationId": "testChannel",
+                "parameters": [CHANNEL_ID],
+                "responses": {"200": _json(ref("Alert"), "The test alert with its delivery attempt"), **_problems(401, 403, 404)},
+            }
+        },
+        "/api/v1/alerts": {
+            "get": {
+                "summary": "List alerts with their delivery attempts",
+                "operationId": "listAlerts",
+                "parameters": [
+                    _param("status", "query", "pending, sending, sent, dead, superseded, cancelled (comma-separated)"),
+                    _param("channel", "query", "Only this channel's alerts", {"type": "integer"}),
+                    _param("deadline", "query", "Only this deadline's alerts", {"type": "integer"}),
+                    PAGE[0],
+                ],
+                "responses": {"200": _json(_items("Alert"), "Newest first"), **_problems(401, 422)},
+            }
+        },
+        "/api/v1/alerts/{alert_id}/retry": {
+            "post": {
+                "summary": "Send a dead alert again",
+                "operationId": "retryAlert",
+                "parameters": [_param("alert_id", "path", "The alert's id", {"type": "integer"}, True)],
+                "responses": {"200": _json(ref("Alert"), "The alert, pending again"), **_problems(401, 403, 404, 409)},
+            }
+        },
+        "/api/v1/deadlines/{deadline_id}/alerts": {
+            "get": {
+                "summary": "A deadline's alerts, sent and pending, with their delivery status",
+                "operationId": "getDeadlineAlerts",
+                "parameters": [DEADLINE_ID],
+                "responses": {"200": _json(_items("Alert"), "Newest first"), **_problems(401, 404)},
             }
         },
         "/api/v1/letters": {
@@ -587,6 +684,77 @@ SPEC: dict[str, Any] = {
                     "apple": {"type": "string", "description": "webcal:// for Apple Calendar and classic Outlook"},
                     "created_at": DATETIME,
                     "updated_at": DATETIME,
+                },
+            },
+            "ChannelInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "kind", "url"],
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "kind": {"type": "string", "enum": ["slack", "webhook", "teams"]},
+                    "url": {"type": "string", "description": "The webhook URL: a secret, shown masked afterwards"},
+                    "routing": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "description": "Which deadlines this channel receives: every list that is not empty must match",
+                        "properties": {
+                            "matters": {"type": "array", "items": {"type": "integer"}},
+                            "tags": {"type": "array", "items": {"type": "string"}},
+                            "assignees": {"type": "array", "items": {"type": "string"}},
+                            "companies": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                    "schedule": SCHEDULE,
+                    "digest": {"type": "boolean", "description": "Also a daily digest of what is due in the next digest_business_days"},
+                    "digest_business_days": {"type": "integer", "minimum": 1, "maximum": 60},
+                    "enabled": {"type": "boolean"},
+                },
+            },
+            "ChannelPatch": {"allOf": [ref("ChannelInput")], "required": [], "minProperties": 1},
+            "Channel": {
+                "type": "object",
+                "required": ["id", "name", "kind", "url", "routing", "enabled"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["slack", "webhook", "teams"]},
+                    "url": {"type": "string", "description": "Masked"},
+                    "routing": {"type": "object"},
+                    "schedule": SCHEDULE,
+                    "digest": {"type": "boolean"},
+                    "digest_business_days": {"type": "integer"},
+                    "source": {"type": "string", "enum": ["api", "config"]},
+                    "enabled": {"type": "boolean"},
+                    "disabled_reason": {"type": ["string", "null"]},
+                    "paused_until": {"type": ["string", "null"], "format": "date-time"},
+                    "last_success_at": {"type": ["string", "null"], "format": "date-time"},
+                    "last_error": {"type": ["string", "null"]},
+                    "last_error_at": {"type": ["string", "null"], "format": "date-time"},
+                    "alerts": {"type": "object", "description": "How many alerts are in each status"},
+                    "signing_secret": {"type": "string", "description": "webhook channels: the key of X-Calendar-Service-Signature"},
+                    "created_at": DATETIME,
+                    "updated_at": DATETIME,
+                },
+            },
+            "Alert": {
+                "type": "object",
+                "required": ["id", "channel_id", "offset", "generation", "due_at", "status", "attempts"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "deadline_id": {"type": ["integer", "null"]},
+                    "channel_id": {"type": "integer"},
+                    "offset": {"type": "string", "examples": ["T-5BD", "DUE", "OVERDUE-1", "MOVED", "TEST-1a2b3c", "DIGEST-2009-05-18"]},
+                    "generation": {"type": "integer"},
+                    "due_at": DATETIME,
+                    "status": {"type": "string", "enum": ["pending", "sending", "sent", "dead", "superseded", "cancelled"]},
+                    "attempts": {"type": "integer"},
+                    "next_attempt_at": {"type": ["string", "null"], "format": "date-time"},
+                    "sent_at": {"type": ["string", "null"], "format": "date-time"},
+                    "late": {"type": "boolean"},
+                    "last_http_status": {"type": ["integer", "null"]},
+                    "last_error": {"type": ["string", "null"]},
+                    "deliveries": {"type": "array", "items": {"type": "object"}},
                 },
             },
             "LetterFacts": {

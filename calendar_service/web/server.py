@@ -13,7 +13,9 @@ from waitress import create_server
 def run(app: Flask, host: str, port: int, threads: int, *, on_ready: Callable[[str], None]) -> None:
     """Serve until SIGINT or SIGTERM; ``on_ready`` gets the base URL once the socket listens."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    server = create_server(app, host=host, port=port, threads=threads, ident="calendar_service")
+    # Feeds of 1,000 events are about 1.5 MB uncompressed: keep such answers in memory rather
+    # than spilling them to a temporary file (waitress's default threshold is 1 MB).
+    server = create_server(app, host=host, port=port, threads=threads, ident="calendar_service", outbuf_overflow=16 * 1024 * 1024)
     shown_host = f"[{host}]" if ":" in host else host
 
     def stop(signum, _frame):
