@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 class Server:
     """A `serve` process; its stdout lines are collected by a reader thread."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, cwd: Path, env: dict[str, str], *extra: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "calendar_service", "serve", "--port", "0", "--config", str(cwd / "config.toml")],
+            [sys.executable, "-m", "calendar_service", "serve", "--port", "0", "--config", str(cwd / "config.toml"), *extra],
             cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,
@@ -220,3 +220,38 @@ def test_a_subscribed_feed_follows_an_extension(tmp_path, database):
         assert status == 404
     finally:
         assert server.stop() == 0
+
+
+@pytest.mark.parametrize("scheduler", [True, False], ids=["with-dispatcher", "no-scheduler"])
+def test_serve_runs_one_dispatcher_unless_told_not_to(tmp_path, database, scheduler):
+    import time
+
+    import webhook_receiver
+
+    config = tmp_path / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "[alerts]\npoll_seconds = 1\n", encoding="utf-8")
+    receiver = webhook_receiver.start()
+    server = Server(tmp_path, database, *([] if scheduler else ["--no-scheduler"]))
+    try:
+        token = server.admin_token()
+        status, _ = call("POST", f"{server.url}/api/v1/channels", token, {"name": "ops", "kind": "webhook", "url": receiver.url("ok")})
+        assert status == 201
+        _, matter = call("POST", f"{server.url}/api/v1/matters", token, {"name": "Acme", "company": "Acme Corp"})
+        call(
+            "POST",
+            f"{server.url}/api/v1/deadlines",
+            token,
+            {"matter_id": matter["id"], "title": "long overdue", "trigger_date": "2025-01-02", "rule": "1 business day"},
+        )
+        end = time.monotonic() + 15
+        while time.monotonic() < end and not receiver.delivered():
+            time.sleep(0.2)
+        time.sleep(2.5)  # another tick or two: nothing more should come
+        if scheduler:
+            (message,) = receiver.delivered()
+            assert message.json["type"] == "deadline.overdue" and message.json["late"] is True
+        else:
+            assert receiver.posts == []
+    finally:
+        server.stop()
+        receiver.close()

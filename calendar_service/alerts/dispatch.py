@@ -14,6 +14,7 @@ committed (the process died mid-send, or the answer was lost): at most one per i
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import secrets
@@ -39,6 +40,7 @@ from . import message as messages
 from . import transport
 
 Post = Callable[[str, bytes, dict[str, str], float], transport.HttpResult]
+logger = logging.getLogger("calendar_service.alerts")
 
 
 class Dispatcher:
@@ -91,12 +93,22 @@ class Dispatcher:
             self._tick_lock.release()
 
     def claim(self) -> list[tuple[dict[str, Any], str]]:
-        """Take a batch of due alerts under a fresh token (after superseding stale reminders)."""
+        """Take a batch of due alerts under a fresh token (after superseding stale reminders).
+
+        Two short transactions: superseding touches rows other dispatchers may lock, and a lost
+        race (PostgreSQL may end one of two such transactions as a deadlock) only means this
+        dispatcher tries again at its next tick.
+        """
         now = self.clock()
         token = secrets.token_hex(16)
-        with self.store.write() as conn:
-            db.supersede_due_alerts(conn, now)
-            rows = db.claim_alerts(conn, now=now, token=token, lease_until=now + self._lease(), limit=self.batch_size)
+        try:
+            with self.store.write() as conn:
+                db.supersede_due_alerts(conn, now)
+            with self.store.write() as conn:
+                rows = db.claim_alerts(conn, now=now, token=token, lease_until=now + self._lease(), limit=self.batch_size)
+        except db.TRANSIENT_ERRORS as exc:
+            logger.warning("claim lost a race with another dispatcher (%s); trying again next tick", type(exc).__name__)
+            return []
         return [(row, token) for row in rows]
 
     def deliver_now(self, alert_id: int) -> dict[str, Any]:

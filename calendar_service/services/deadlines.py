@@ -126,6 +126,7 @@ def present_deadline(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
         "created_at": row["created_at"].isoformat(),
         "updated_at": row["updated_at"].isoformat(),
         "completed_at": row["completed_at"].isoformat() if row["completed_at"] else None,
+        "alert_schedule": row.get("alert_schedule"),
         "explanation": explanation,
     }
 
@@ -143,9 +144,19 @@ def _require_matter(conn, matter_id: int) -> None:
         raise ValidationError([("matter_id", f"there is no matter {matter_id}; create it first with POST /api/v1/matters")])
 
 
+def _with_schedule(payload: Any, *, partial: bool) -> dict[str, Any]:
+    """Checked deadline fields, with the optional alert_schedule (an object) checked on its own."""
+    if not isinstance(payload, dict) or "alert_schedule" not in payload:
+        return check(payload, DEADLINE_FIELDS, what="deadline", partial=partial)
+    rest = {k: v for k, v in payload.items() if k != "alert_schedule"}
+    schedule = alert_planning.check_schedule(payload["alert_schedule"], "alert_schedule")
+    values = check(rest, DEADLINE_FIELDS, what="deadline", partial=partial) if rest or not partial else {}
+    return {**values, "alert_schedule": schedule}
+
+
 def create_deadline(store: Store, settings: Settings, payload: Any, *, actor: str, now: datetime) -> dict[str, Any]:
     """Compute and store a new deadline, recording its creation."""
-    values = check(payload, DEADLINE_FIELDS, what="deadline")
+    values = _with_schedule(payload, partial=False)
     with store.write() as conn:
         return insert_deadline(conn, settings, values, actor=actor, now=now)
 
@@ -212,7 +223,7 @@ def update_deadline(store: Store, settings: Settings, deadline_id: int, payload:
     """Change fields of a deadline; a new trigger, rule, calendar or override recomputes its date."""
     if isinstance(payload, dict) and "status" in payload:
         raise ValidationError([("status", "changes through POST .../complete, .../extend, .../reopen or .../withdraw")])
-    values = check(payload, DEADLINE_FIELDS, what="deadline", partial=True)
+    values = _with_schedule(payload, partial=True)
     with store.write() as conn:
         row = _locked(conn, deadline_id)
         if "matter_id" in values:

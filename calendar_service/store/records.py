@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..errors import ConflictError
 from .schema import (
@@ -26,6 +26,9 @@ from .schema import (
 )
 
 Row = dict[str, Any]
+
+# Errors of a transaction that lost a race (a deadlock victim, a lock timeout): try again later.
+TRANSIENT_ERRORS = (OperationalError,)
 
 
 # -- the data version ----------------------------------------------------------------------------
