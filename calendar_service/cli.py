@@ -26,6 +26,7 @@ from .services import deadlines as deadline_service
 from .services import feeds as feed_service
 from .services import letters as letter_service
 from .services import tokens as token_service
+from .services import users as user_service
 from .store import Store, open_store
 
 PROG = "calendar_service"
@@ -709,6 +710,43 @@ def alerts_retry(ctx: click.Context, alert_id: int) -> None:
     """Send dead alert ID again at the next tick."""
     channel_service.retry_alert(_store(ctx), alert_id, now=datetime.now(UTC))
     click.echo(f"alert {alert_id} will be sent again")
+
+
+@cli.group()
+def users() -> None:
+    """People who sign in to the web pages, with a role: viewer, editor or admin."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["viewer", "editor", "admin"]), default="editor", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts) instead of asking.")
+@click.pass_context
+def users_add(ctx: click.Context, email: str, role: str, password_stdin: bool) -> None:
+    """Add a user who signs in with EMAIL and a password (asked twice, never echoed)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    user = user_service.add_user(_store(ctx), email, password, role, now=datetime.now(UTC))
+    click.echo(f"user {user['email']} added ({user['role']})")
+
+
+@users.command("list")
+@click.pass_context
+def users_list(ctx: click.Context) -> None:
+    """List the users and their roles."""
+    for user in user_service.list_users(_store(ctx)):
+        click.echo(f"{user['email']:<40} {user['role']:<7} since {user['created_at']}")
+
+
+@users.command("remove")
+@click.argument("email")
+@click.pass_context
+def users_remove(ctx: click.Context, email: str) -> None:
+    """Remove the user EMAIL (their open sessions end at their next request)."""
+    user_service.remove_user(_store(ctx), email)
+    click.echo(f"user {email} removed")
 
 
 class _no_bar:

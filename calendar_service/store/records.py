@@ -23,6 +23,7 @@ from .schema import (
     letters,
     matter_tags,
     matters,
+    users,
 )
 
 Row = dict[str, Any]
@@ -632,6 +633,45 @@ def alert_counts(conn: Connection, channel_id: int) -> dict[str, int]:
 def update_alert(conn: Connection, alert_id: int, values: Mapping[str, Any]) -> None:
     """Change the given columns of an alert."""
     conn.execute(update(alerts).where(alerts.c.id == alert_id).values(**values))
+
+
+# -- users --------------------------------------------------------------------------------------
+
+
+def insert_user(conn: Connection, values: Mapping[str, Any]) -> int:
+    """Store a new user; ConflictError if the e-mail is taken."""
+    try:
+        with conn.begin_nested():
+            return conn.execute(insert(users).values(**values).returning(users.c.id)).scalar_one()
+    except IntegrityError:
+        raise ConflictError(f"a user {values['email']!r} exists") from None
+
+
+def get_user(conn: Connection, user_id: int) -> Row | None:
+    """One user, or None."""
+    row = conn.execute(select(users).where(users.c.id == user_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def get_user_by_email(conn: Connection, email: str) -> Row | None:
+    """The user with this e-mail (compared in lower case)."""
+    row = conn.execute(select(users).where(users.c.email == email.strip().lower())).mappings().first()
+    return dict(row) if row else None
+
+
+def list_users(conn: Connection) -> list[Row]:
+    """Every user, by e-mail."""
+    return [dict(r) for r in conn.execute(select(users).order_by(users.c.email)).mappings()]
+
+
+def update_user(conn: Connection, user_id: int, values: Mapping[str, Any]) -> None:
+    """Change the given columns of a user."""
+    conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+def delete_user(conn: Connection, user_id: int) -> None:
+    """Remove a user."""
+    conn.execute(delete(users).where(users.c.id == user_id))
 
 
 # -- API tokens ----------------------------------------------------------------------------------

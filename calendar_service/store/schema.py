@@ -258,6 +258,18 @@ data_version = Table(
     Column("version", Integer, nullable=False),
 )
 
+# People who sign in to the web pages; the password is kept as an scrypt hash.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime, nullable=True),
+)
+
 api_tokens = Table(
     "api_tokens",
     metadata,

@@ -6,9 +6,11 @@ no module-level app. The clock is read here, in the adapter, and passed down as 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, jsonify
 
@@ -16,7 +18,7 @@ from ..config import Settings, instance_secret
 from ..feeds import FeedCache
 from ..services.feeds import installation_id
 from ..store import Store
-from . import api, feed_routes, problems
+from . import api, feed_routes, problems, ui
 from .context import KEY, state
 
 
@@ -30,6 +32,15 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_request_bytes
     app.json.sort_keys = False
     secret = secret if secret is not None else instance_secret(settings, os.environ)
+    # Sessions of the web pages: signed with a key derived from the instance secret.
+    app.secret_key = hmac.new(secret, b"flask-session", hashlib.sha256).hexdigest()
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=True,  # browsers treat http://127.0.0.1 and localhost as secure too
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="calendar_service_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
     app.extensions[KEY] = {
         "settings": settings,
         "store": store,
@@ -41,6 +52,7 @@ def create_app(settings: Settings, store: Store, *, clock: Callable[[], datetime
     problems.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(feed_routes.bp)
+    app.register_blueprint(ui.bp)
 
     @app.get("/healthz")
     def healthz():

@@ -23,12 +23,23 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem(status: int, title: str, detail: str, **extra: object) -> Response:
-    """A problem-details response."""
+    """A problem-details response (an HTML page for a browser on the web pages)."""
+    if _wants_page():
+        from flask import render_template
+
+        return Response(render_template("error.html", status=status, title=title, detail=detail), status=status, mimetype="text/html")
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="calendar_service"'
     return response
+
+
+def _wants_page() -> bool:
+    path = request.path
+    if path.startswith(("/api/", "/feeds/", "/healthz", "/static/")) or path.endswith(".ics"):
+        return False
+    return request.accept_mimetypes.accept_html
 
 
 def _domain_error(exc: CalendarServiceError) -> Response:
