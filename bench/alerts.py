@@ -37,10 +37,15 @@ What happens:
 Reported: alerts per second (delivered / time from the first due time to the last arrival, and
 the steady rate between the 10th and 90th percentile of arrivals), the delay from due time to
 arrival (median, p90, p99, max), where that delay goes (from the delivery log: due -> a
-dispatcher starts the alert, start -> arrival), duplicates (a ref that arrived twice) and
+dispatcher starts the alert, start -> its POST answered), duplicates (a ref that arrived twice) and
 misrouted alerts (must be 0), what never arrived (must be 0), the final alert statuses and
 delivery outcomes in the database, each dispatcher's share, CPU used by the dispatchers, this
-process (the receiver) and the machine, and warnings or tracebacks in the dispatcher logs. The
+process (the receiver), the PostgreSQL backends of the database (and how many sessions were
+opened: backends that ended are not in the CPU figure) and the whole machine, and warnings or
+tracebacks in the dispatcher logs. ``--profile`` then sends batches of ``--profile-alerts``
+alerts due at once from one ``Dispatcher`` in this process: one thread with each phase timed
+(claim, message, POST, record, the rest of the renew transaction), ``Dispatcher.tick`` with its
+send threads, and one thread under cProfile counting that thread's CPU time. The
 issue sets no goal, so there is no ``--check``; a duplicate, a lost or misrouted alert, an alert
 not ``sent`` at the end, or a traceback makes the exit status 1.
 """
@@ -322,6 +327,16 @@ def postgres_cpu(store: Store) -> dict[int, float] | None:
     return found or None
 
 
+def postgres_sessions(store: Store) -> int | None:
+    """Sessions ever opened on this database (pg_stat_database.sessions, PostgreSQL 14+), or None."""
+    if store.dialect != "postgresql":
+        return None
+    with store.read() as conn:
+        if conn.dialect.server_version_info < (14,):
+            return None
+        return conn.execute(text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")).scalar()
+
+
 def machine_cpu() -> tuple[float, float] | None:
     """(busy, total) CPU seconds of the machine so far, from /proc/stat."""
     try:
@@ -338,6 +353,7 @@ class CpuSnapshot:
     own: float
     children: list[float | None]
     postgres: dict[int, float] | None
+    sessions: int | None
     machine: tuple[float, float] | None
 
 
@@ -347,6 +363,7 @@ def cpu_snapshot(processes: list[subprocess.Popen], store: Store) -> CpuSnapshot
         time.process_time(),
         [process_cpu(p.pid) for p in processes],
         postgres_cpu(store) if store.dialect == "postgresql" else None,
+        postgres_sessions(store),
         machine_cpu(),
     )
 
@@ -471,7 +488,7 @@ class TimedDispatcher(Dispatcher):
 def profile_in_process(args, store: Store, channel_ids: list[int], planned: list[dict]) -> None:
     """After the measured run: batches of --profile-alerts due alerts, each sent by one in-process dispatcher."""
     settings = parse_settings({"alerts": {"poll_seconds": args.poll_seconds, "send_threads": args.send_threads}}, source="bench")
-    n = args.profile_alerts
+    n = min(args.profile_alerts, args.alerts)
     sub = argparse.Namespace(**{**vars(args), "alerts": n - n % len(channel_ids) or len(channel_ids)})
     print(f"\nprofile: one Dispatcher in this process, {sub.alerts:,} alerts due now per batch, the same kind ({args.kind})")
 
@@ -491,11 +508,14 @@ def profile_in_process(args, store: Store, channel_ids: list[int], planned: list
 
     # 1. one thread, phases timed
     dispatcher = batch(1000)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.thread_time()
     done = sequential(dispatcher)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.thread_time() - cpu0
     dispatcher.close()
-    print(f"  sequential, one thread: {done:,} alerts in {wall:.2f} s = {done / wall:.0f} alerts/s, {1000 * wall / done:.2f} ms per alert")
+    print(
+        f"  sequential, one thread: {done:,} alerts in {wall:.2f} s = {done / wall:.0f} alerts/s, {1000 * wall / done:.2f} ms per alert, "
+        f"of which {1000 * cpu / done:.2f} ms CPU of that thread (the rest: waiting for the database and the receiver)"
+    )
     p, c = dispatcher.phases, dispatcher.counts
     deliver = p["deliver (all of one alert)"]
     inner = p["POST (transport.post)"] + p["record txn (finish, channel, log)"] + p["build the message (in the renew txn)"]
@@ -508,29 +528,32 @@ def profile_in_process(args, store: Store, channel_ids: list[int], planned: list
 
     # 2. the same, with the dispatcher's own thread pool (Dispatcher.tick)
     dispatcher = batch(2000)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     done = dispatcher.tick(max_batches=10_000)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     dispatcher.close()
-    print(f"  Dispatcher.tick with {args.send_threads} send threads: {done:,} alerts in {wall:.2f} s = {done / wall:.0f} alerts/s")
+    print(
+        f"  Dispatcher.tick with {args.send_threads} send threads: {done:,} alerts in {wall:.2f} s = {done / wall:.0f} alerts/s, "
+        f"{1000 * cpu / done:.2f} ms CPU per alert (this whole process, the receiver included)"
+    )
     for name in ("POST (transport.post)", "record txn (finish, channel, log)", "claim (supersede + claim txns)"):
         calls = dispatcher.counts[name]
         if calls:
             print(f"    {name:42} {1000 * dispatcher.phases[name] / calls:7.2f} ms per call, wall clock, under {args.send_threads} threads")
 
-    # 3. one thread under cProfile
+    # 3. one thread under cProfile, counting that thread's CPU time (not the receiver's, not waiting)
     dispatcher = batch(3000)
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.thread_time)
     profiler.enable()
     sequential(dispatcher)
     profiler.disable()
     dispatcher.close()
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(18)
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(22)
         lines = [line for line in out.getvalue().splitlines() if line.strip()]
         start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
-        print(f"  cProfile of the sequential batch, by {order}: {lines[0].strip()}")
+        print(f"  cProfile (CPU time of the sending thread) of a sequential batch, by {order}: {lines[0].strip()}")
         print("\n".join(lines[start:]))
 
 
@@ -555,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lead", type=float, default=2.0, help="seconds from inserting the alerts to the first due time")
     parser.add_argument("--timeout", type=float, default=150.0, help="seconds after the first due time to wait for every alert")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds to wait for duplicates after the last alert arrived")
-    parser.add_argument("--database", help="SQLAlchemy URL of an empty scratch database on 127.0.0.1 (default: SQLite in a temp dir)")
+    parser.add_argument("--database", help="SQLAlchemy URL of an empty scratch database on a loopback address (default: SQLite, temp dir)")
     parser.add_argument("--profile", action="store_true", help="afterwards, time and cProfile one in-process dispatcher")
     parser.add_argument("--profile-alerts", type=int, default=500, help="alerts per profile batch")
     parser.add_argument("--seed", type=int, default=1)
@@ -632,10 +655,11 @@ def run(args: argparse.Namespace, store: Store, url: str, tmp: Path, receiver: R
         ids = insert_alerts(store, rows, before)
         inserted_at = datetime.now(UTC)
         late_insert = (inserted_at - first_due).total_seconds()
+        when = f"from T0 = {first_due.strftime('%H:%M:%S.%f')[:-3]} UTC"
+        when += f" over {args.spread:g} s ({len(ids) / args.spread:.0f} alerts/s fall due)" if args.spread else ", all at once"
         print(
-            f"inserted {len(ids):,} due alerts ({args.kind}: {len(ids) // len(channel_ids)} per channel) in "
-            f"{time.perf_counter() - t_insert:.2f} s, due from T0 = {first_due:%H:%M:%S.%f}"[:-3]
-            + f" over {args.spread:g} s ({len(ids) / args.spread if args.spread else float('inf'):.0f} alerts/s fall due)"
+            f"inserted {len(ids):,} due alerts ({args.kind}: {len(ids) // len(channel_ids)} per channel) "
+            f"in {time.perf_counter() - t_insert:.2f} s, due {when}"
             + (f"; WARNING: the insert ended {late_insert:.2f} s after T0" if late_insert > 0 else "")
         )
         if len(ids) != args.alerts:
@@ -661,13 +685,15 @@ def run(args: argparse.Namespace, store: Store, url: str, tmp: Path, receiver: R
     timed_out = receiver.distinct() < len(ids)
     if timed_out:
         got = receiver.distinct()
-        print(f"TIMED OUT {args.timeout:g} s after T0: {got:,} of {len(ids):,} arrived (the last {done_at - last_change:.1f} s before)")
+        stalled = done_at - last_change
+        print(f"TIMED OUT {args.timeout:g} s after T0: {got:,} of {len(ids):,} arrived (no progress in the last {stalled:.1f} s)")
 
     # -- the receiver's view
     first_due_ts = min(due for due, _ in ids.values())
     by_ref = Counter(a.ref for a in arrivals)
-    duplicates = sum(n - 1 for ref, n in by_ref.items() if n > 1)
-    delay, misrouted, unknown, seen_ids = [], 0, 0, set()
+    duplicates = sum(n - 1 for ref, n in by_ref.items() if ref is not None and n > 1)
+    path_of = {channel_id: f"/hook/c{i + 1}" for i, channel_id in enumerate(channel_ids)}
+    delay, misrouted, unknown = [], 0, 0
     first_arrival: dict[int, Arrival] = {}
     for a in sorted(arrivals, key=lambda a: a.at):
         alert_id = alert_id_of(a.ref)
@@ -677,12 +703,11 @@ def run(args: argparse.Namespace, store: Store, url: str, tmp: Path, receiver: R
         if alert_id in first_arrival:
             continue
         first_arrival[alert_id] = a
-        seen_ids.add(alert_id)
         due, channel_id = ids[alert_id]
-        if a.path != f"/hook/c{channel_ids.index(channel_id) + 1}":
+        if a.path != path_of[channel_id]:
             misrouted += 1
         delay.append(a.at - due)
-    missing = len(ids) - len(seen_ids)
+    missing = len(ids) - len(first_arrival)
     times = sorted(a.at for a in first_arrival.values())
     print(f"\nresults ({store.dialect}, {args.processes} dispatcher processes x {args.send_threads} send threads, {args.kind} alerts):")
     if times:
@@ -726,6 +751,8 @@ def run(args: argparse.Namespace, store: Store, url: str, tmp: Path, receiver: R
         backends = sum(cpu - before_pg.get(pid, 0.0) for pid, cpu in cpu_after.postgres.items())
         accounted += backends
         parts.append(f"PostgreSQL backends of this database {backends:.1f} s ({1000 * backends / n_sent:.2f} ms per alert)")
+    if cpu_after.sessions is not None and cpu_before.sessions is not None:
+        parts.append(f"{cpu_after.sessions - cpu_before.sessions:,} PostgreSQL sessions opened (the CPU of the closed ones is not above)")
     print("    " + "; ".join(parts))
     if cpu_after.machine and cpu_before.machine:
         busy = cpu_after.machine[0] - cpu_before.machine[0]
