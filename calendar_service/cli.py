@@ -18,12 +18,14 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .compliance.catalog import FILER_STATUSES
 from .config import CONFIG_ENV_VAR, Settings, find_config, instance_secret, load_settings
 from .errors import CalendarServiceError
 from .services import channels as channel_service
 from .services import compute as services
 from .services import deadlines as deadline_service
 from .services import feeds as feed_service
+from .services import filings as filing_service
 from .services import letters as letter_service
 from .services import tokens as token_service
 from .services import users as user_service
@@ -40,7 +42,9 @@ CALENDAR_HELP = (
 def _settings(ctx: click.Context) -> Settings:
     obj = ctx.ensure_object(dict)
     if "settings" not in obj:
-        obj["settings"] = load_settings(find_config(obj.get("config_path"), os.environ, Path.cwd()), os.environ)
+        settings = load_settings(find_config(obj.get("config_path"), os.environ, Path.cwd()), os.environ)
+        filing_service.catalog_for(settings)  # a malformed [[compliance.rules]] table is reported now
+        obj["settings"] = settings
     return obj["settings"]
 
 
@@ -165,6 +169,125 @@ def business_days(ctx: click.Context, start: str, end: str, calendar: str | None
     if explain:
         for step in steps:
             click.echo(f"  {step}")
+
+
+@cli.group()
+def rules() -> None:
+    """The SEC filing rules calendar_service knows (built in, plus [[compliance.rules]] in config.toml)."""
+
+
+@rules.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print every version of every rule as JSON.")
+@click.pass_context
+def rules_list(ctx: click.Context, as_json: bool) -> None:
+    """List the filing rules: id, offset, trigger, and the dates each version covers."""
+    listed = filing_service.list_rules(_settings(ctx))
+    if as_json:
+        _emit_json(listed)
+        return
+    for rule in listed:
+        span = ""
+        if rule["in_force_from"] or rule["in_force_to"]:
+            span = f" [{rule['in_force_from'] or '...'} to {rule['in_force_to'] or 'now'}]"
+        trigger = f"after the {'/'.join(rule['of'])} due date" if rule["of"] else f"after {rule['trigger'].replace('_', ' ')}"
+        click.echo(f"{rule['id']:<18} {rule['offset']} {trigger}, by {rule['cutoff']}{span}  {rule['name']}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the rule's versions as JSON.")
+@click.pass_context
+def rules_show(ctx: click.Context, rule_id: str, as_json: bool) -> None:
+    """Show RULE_ID's every version with its citation and notes."""
+    versions = filing_service.rule_versions(rule_id, _settings(ctx))
+    if as_json:
+        _emit_json(versions)
+        return
+    for rule in versions:
+        click.echo(f"{rule['id']}: {rule['name']}")
+        click.echo(f"  {rule['offset']} after {rule['event'] or rule['trigger'].replace('_', ' ')}, ends {rule['cutoff']}")
+        if rule["in_force_from"] or rule["in_force_to"]:
+            click.echo(f"  in force for triggers from {rule['in_force_from'] or 'the beginning'} to {rule['in_force_to'] or 'now'}")
+        if rule["filers"] or rule["issuers"] != "any":
+            click.echo(f"  applies to: {', '.join(rule['filers']) or 'all filers'} ({rule['issuers']} issuers)")
+        click.echo(f"  source: {rule['citation']}")
+        if rule["notes"]:
+            click.echo(f"  note: {rule['notes']}")
+        if rule["items"]:
+            click.echo(f"  items: {'; '.join(rule['items'])}")
+
+
+@rules.command("due")
+@click.argument("rule_id")
+@click.argument("trigger")
+@click.option("--item", metavar="N.NN", help="The item a rule with items reports, e.g. 1.01 for an 8-K.")
+@click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--explain", is_flag=True, help="Print each day counted or skipped, and why.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object with the due date, citation and explanation.")
+@click.pass_context
+def rules_due(ctx, rule_id: str, trigger: str, item: str | None, calendar: str | None, explain: bool, as_json: bool) -> None:
+    """The due date of a RULE_ID filing whose trigger happened on TRIGGER (YYYY-MM-DD).
+
+    \b
+    Examples:
+      python -m calendar_service rules due 8-K 2025-12-24 --item 1.01
+      python -m calendar_service rules due 13D 2024-02-06 --explain
+      python -m calendar_service rules due 10-K.laf 2024-12-31
+    The version of the rule in force on TRIGGER applies (Schedule 13D: 10 calendar days
+    before 2024-02-05, 5 business days from then).
+    """
+    result = filing_service.filing_due(rule_id, services.parse_date(trigger, "TRIGGER"), _settings(ctx), calendar=calendar, item=item)
+    if as_json:
+        _emit_json(result)
+        return
+    click.echo(f"{result['due']} ({result['weekday'][:3]}), by {result['cutoff'][11:16]} {result['zone']}")
+    click.echo(f"  {result['title']}: {result['offset']} after {result['trigger']}")
+    click.echo(f"  source: {result['citation']}")
+    if result["notes"]:
+        click.echo(f"  note: {result['notes']}")
+    if explain:
+        for step in result["explanation"]:
+            click.echo(f"  {step['date']} {step['weekday']}  {step['action']:<10} {step['note']}")
+
+
+@cli.group("calendar")
+def calendar_group() -> None:
+    """A company's year of periodic filing deadlines."""
+
+
+@calendar_group.command("plan")
+@click.option("--name", default="the company", show_default=False, help="Company name shown in titles.")
+@click.option("--fiscal-year-end", "--fye", "fye", default="12-31", show_default=True, metavar="MM-DD", help="Last day of the fiscal year.")
+@click.option(
+    "--status",
+    type=click.Choice(list(FILER_STATUSES)),
+    default="large-accelerated",
+    show_default=True,
+    help="SEC filer status.",
+)
+@click.option("--foreign", is_flag=True, help="A foreign private issuer (20-F instead of 10-K and 10-Q).")
+@click.option("--year", type=int, required=True, help="Calendar year the deadlines fall due in.")
+@click.option("--calendar", "-c", metavar="NAME", help=CALENDAR_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the deadlines as JSON, each with its explanation.")
+@click.pass_context
+def calendar_plan(ctx, name: str, fye: str, status: str, foreign: bool, year: int, calendar: str | None, as_json: bool) -> None:
+    """List the periodic deadlines due in --year for a company profile, with their sources.
+
+    \b
+    Example: a calendar-year large accelerated filer's 2026:
+      python -m calendar_service calendar plan --fye 12-31 --status large-accelerated --year 2026
+    Nothing is stored.
+    """
+    planned = filing_service.plan(
+        name=name, fiscal_year_end=fye, filer_status=status, foreign=foreign, year=year, settings=_settings(ctx), calendar=calendar
+    )
+    if as_json:
+        _emit_json(planned)
+        return
+    for item in planned:
+        click.echo(
+            f"{item['due']} ({item['weekday'][:3]}) {item['cutoff'][11:16]}  {item['title']}  [{item['rule_id']}; {item['citation']}]"
+        )
 
 
 @cli.command("calendars")

@@ -98,6 +98,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Makes <name> a new calendar built on this one (a built-in name or a spec such as GB-ENG); "
         "empty when <name> itself is a built-in calendar or spec being adjusted.",
     ),
+    Setting(
+        "compliance.rules",
+        [],
+        "Filing rules of your own ([[compliance.rules]] tables with the keys of the built-in catalog); "
+        "one with a built-in id replaces that rule.",
+    ),
     Setting("calendars.<name>.description", "", "Text shown beside the calendar in listings."),
     Setting(
         "calendars.<name>.weekend",
@@ -208,6 +214,15 @@ class AlertSettings:
 
 
 @dataclass(frozen=True)
+class ComplianceSettings:
+    """Filing rules added to (or replacing) the built-in SEC catalog, as frozen TOML tables:
+    ((key, value), ...) with lists made tuples. The compliance package reads and checks them
+    (``services.filings.catalog_for``), as it sits above this layer."""
+
+    rules: tuple[tuple[tuple[str, object], ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; hashable, so that what is compiled from them can be cached by them."""
 
@@ -215,6 +230,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
     calendars: tuple[tuple[str, CalendarSettings], ...] = ()
     source: str = "embedded defaults"
 
@@ -258,7 +274,7 @@ def _read_settings(path: Path | None) -> Settings:
 
 def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Settings:
     """Build ``Settings`` from parsed TOML, rejecting unknown keys and bad values."""
-    _reject_unknown(data, {"engine", "calendars", "store", "server", "alerts"}, "", source)
+    _reject_unknown(data, {"engine", "calendars", "store", "server", "alerts", "compliance"}, "", source)
     engine_data = _table(data.get("engine", {}), "engine", source)
     _reject_unknown(engine_data, {"default_calendar", "default_cutoff", "default_timezone"}, "engine.", source)
     engine = EngineSettings(
@@ -300,7 +316,27 @@ def parse_settings(data: Mapping[str, object], *, source: str = "config") -> Set
     for name, table in _table(data.get("calendars", {}), "calendars", source).items():
         calendars.append((name, _calendar_settings(name, _table(table, f"calendars.{name}", source), source)))
     alerts = _alert_settings(_table(data.get("alerts", {}), "alerts", source), source)
-    return Settings(engine=engine, store=store, server=server, alerts=alerts, calendars=tuple(calendars), source=source)
+    compliance = _compliance_settings(_table(data.get("compliance", {}), "compliance", source), source)
+    return Settings(
+        engine=engine, store=store, server=server, alerts=alerts, compliance=compliance, calendars=tuple(calendars), source=source
+    )
+
+
+def _compliance_settings(table: Mapping[str, object], source: str) -> ComplianceSettings:
+    _reject_unknown(table, {"rules"}, "compliance.", source)
+    raw = table.get("rules", [])
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise ConfigError(f"{source}: compliance.rules must be a list of [[compliance.rules]] tables")
+    return ComplianceSettings(rules=tuple(tuple(sorted((k, _freeze(v)) for k, v in item.items())) for item in raw))
+
+
+def _freeze(value: object) -> object:
+    """A TOML value made hashable: lists become tuples (settings are cache keys)."""
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value
 
 
 _ALERT_KEYS = {

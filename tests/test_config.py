@@ -11,6 +11,7 @@ from calendar_service.config import (
     SETTINGS,
     AlertSettings,
     CalendarSettings,
+    ComplianceSettings,
     EngineSettings,
     ServerSettings,
     Settings,
@@ -40,6 +41,7 @@ def test_the_settings_table_agrees_with_the_dataclass_defaults():
         "store": StoreSettings(),
         "server": ServerSettings(),
         "alerts": AlertSettings(),
+        "compliance": ComplianceSettings(),
         "calendars": CalendarSettings(),
     }
     for setting in SETTINGS:

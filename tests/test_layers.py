@@ -20,7 +20,7 @@ LAYERS = [
     {"engine"},
     {"calendars"},
     {"rules"},
-    {"letters"},
+    {"letters", "compliance"},
     {"store"},
     {"services"},
     {"cli", "web", "api", "feeds", "alerts", "scheduler", "__main__"},
