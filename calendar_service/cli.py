@@ -22,6 +22,7 @@ from .compliance.catalog import FILER_STATUSES
 from .config import CONFIG_ENV_VAR, Settings, find_config, instance_secret, load_settings
 from .errors import CalendarServiceError
 from .services import channels as channel_service
+from .services import companies as company_service
 from .services import compute as services
 from .services import deadlines as deadline_service
 from .services import feeds as feed_service
@@ -288,6 +289,149 @@ def calendar_plan(ctx, name: str, fye: str, status: str, foreign: bool, year: in
         click.echo(
             f"{item['due']} ({item['weekday'][:3]}) {item['cutoff'][11:16]}  {item['title']}  [{item['rule_id']}; {item['citation']}]"
         )
+
+
+@calendar_group.command("generate")
+@click.argument("company")
+@click.option("--year", type=int, required=True, help="Calendar year the deadlines fall due in.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was created, updated, withdrawn and unchanged as JSON.")
+@click.pass_context
+def calendar_generate(ctx: click.Context, company: str, year: int, as_json: bool) -> None:
+    """Write COMPANY's periodic deadlines due in --year to the store.
+
+    \b
+    Running it again creates nothing new; after a profile change (`companies change`) it updates
+    the open deadlines the change moves and withdraws those the profile no longer calls for.
+    """
+    result = company_service.generate_year(_store(ctx), _settings(ctx), company, {"year": year}, actor=_actor(), now=datetime.now(UTC))
+    if as_json:
+        _emit_json(result)
+        return
+    name = result["company"]["name"]
+    for label in ("created", "updated", "withdrawn"):
+        for deadline in result[label]:
+            click.echo(f"{label:<9} deadline {deadline['id']}: {deadline['due_date']}  {deadline['title']}  [{deadline['filing_rule']}]")
+    counts = ", ".join(f"{len(result[k])} {k}" for k in ("created", "updated", "withdrawn", "unchanged"))
+    click.echo(f"{name} {year}: {counts}")
+
+
+@calendar_group.command("add")
+@click.argument("rule_id")
+@click.argument("trigger")
+@click.option("--matter", "matter_id", type=int, required=True, help="The matter the deadline belongs to.")
+@click.option("--item", metavar="N.NN", help="The item a rule with items reports, e.g. 1.01 for an 8-K.")
+@click.option("--title", help="Title (default: the rule's name and item).")
+@click.option("--assignee", default="", help="Who is responsible.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new deadline as JSON.")
+@click.pass_context
+def calendar_add(
+    ctx, rule_id: str, trigger: str, matter_id: int, item: str | None, title: str | None, assignee: str, as_json: bool
+) -> None:
+    """Store a deadline from filing rule RULE_ID and the date its trigger happened (TRIGGER).
+
+    Example: python -m calendar_service calendar add 8-K 2025-12-24 --item 1.01 --matter 3
+    """
+    payload = {"matter_id": matter_id, "filing_rule": rule_id, "trigger_date": trigger, "assignee": assignee}
+    if item:
+        payload["item"] = item
+    if title:
+        payload["title"] = title
+    deadline = company_service.create_filing(_store(ctx), _settings(ctx), payload, actor=_actor(), now=datetime.now(UTC))
+    if as_json:
+        _emit_json(deadline)
+        return
+    click.echo(f"deadline {deadline['id']}: {deadline['due_date']} by {deadline['cutoff'][11:16]}  {deadline['title']}")
+    click.echo(f"  source: {deadline['citation']}")
+
+
+@calendar_group.command("file-12b25")
+@click.argument("deadline_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the extended report and the notice deadline as JSON.")
+@click.pass_context
+def calendar_file_12b25(ctx: click.Context, deadline_id: int, as_json: bool) -> None:
+    """Record a Form 12b-25 for report DEADLINE_ID: the report moves to its extended date and the
+    notice (one business day after the prescribed date) becomes a deadline that depends on it."""
+    result = company_service.file_12b25(_store(ctx), _settings(ctx), deadline_id, actor=_actor(), now=datetime.now(UTC))
+    if as_json:
+        _emit_json(result)
+        return
+    report, notice = result["report"], result["notice"]
+    click.echo(f"deadline {report['id']} extended to {report['due_date']}: {report['title']}")
+    click.echo(f"deadline {notice['id']} created, due {notice['due_date']}: {notice['title']}")
+
+
+@cli.group()
+def companies() -> None:
+    """Company profiles: fiscal year end and filer status, from which `calendar generate` works."""
+
+
+def _show_company(company: dict, as_json: bool) -> None:
+    if as_json:
+        _emit_json(company)
+        return
+    kind = "foreign private issuer" if company["foreign_private_issuer"] else "domestic"
+    cik = f", CIK {company['cik']}" if company["cik"] else ""
+    click.echo(
+        f"{company['id']}: {company['name']}{cik}; fiscal year ends {company['fiscal_year_end']}; "
+        f"{company['filer_status']}, {kind}; deadlines in matter {company['matter_id']}"
+    )
+
+
+_STATUS_OPTION = click.option("--status", "filer_status", type=click.Choice(list(FILER_STATUSES)), help="SEC filer status.")
+
+
+@companies.command("add")
+@click.argument("name")
+@click.option("--fiscal-year-end", "--fye", "fye", required=True, metavar="MM-DD", help="Last day of the fiscal year, e.g. 12-31.")
+@click.option("--status", "filer_status", type=click.Choice(list(FILER_STATUSES)), required=True, help="SEC filer status.")
+@click.option("--foreign", is_flag=True, help="A foreign private issuer (files 20-F).")
+@click.option("--cik", default="", help="The company's EDGAR CIK (optional).")
+@click.option("--json", "as_json", is_flag=True, help="Print the company as JSON.")
+@click.pass_context
+def companies_add(ctx, name: str, fye: str, filer_status: str, foreign: bool, cik: str, as_json: bool) -> None:
+    """Add a company profile (and the matter its filing deadlines go in)."""
+    payload = {"name": name, "fiscal_year_end": fye, "filer_status": filer_status, "foreign_private_issuer": foreign, "cik": cik}
+    _show_company(company_service.create_company(_store(ctx), payload, actor=_actor(), now=datetime.now(UTC)), as_json)
+
+
+@companies.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the companies as JSON.")
+@click.pass_context
+def companies_list(ctx: click.Context, as_json: bool) -> None:
+    """List company profiles."""
+    listed = company_service.list_companies(_store(ctx))
+    if as_json:
+        _emit_json(listed)
+        return
+    for company in listed:
+        _show_company(company, False)
+
+
+@companies.command("change")
+@click.argument("company")
+@click.option("--name", help="A new name.")
+@click.option("--fiscal-year-end", "--fye", "fye", metavar="MM-DD", help="A new fiscal year end.")
+@_STATUS_OPTION
+@click.option("--foreign/--domestic", default=None, help="Foreign private issuer or not.")
+@click.option("--cik", help="The company's EDGAR CIK.")
+@click.option("--json", "as_json", is_flag=True, help="Print the company as JSON.")
+@click.pass_context
+def companies_change(ctx, company: str, name, fye, filer_status, foreign, cik, as_json: bool) -> None:
+    """Change COMPANY's profile (name or id). Run `calendar generate` to bring its deadlines along."""
+    payload = {
+        k: v
+        for k, v in {
+            "name": name,
+            "fiscal_year_end": fye,
+            "filer_status": filer_status,
+            "foreign_private_issuer": foreign,
+            "cik": cik,
+        }.items()
+        if v is not None
+    }
+    if not payload:
+        raise click.UsageError("give at least one of --name, --fye, --status, --foreign/--domestic, --cik")
+    _show_company(company_service.update_company(_store(ctx), company, payload, actor=_actor(), now=datetime.now(UTC)), as_json)
 
 
 @cli.command("calendars")

@@ -23,7 +23,7 @@ def test_the_migrations_form_one_line_ending_at_the_newest():
     config.set_main_option("script_location", str(MIGRATIONS))
     script = ScriptDirectory.from_config(config)
     assert len(script.get_heads()) == 1
-    assert [r.revision for r in script.walk_revisions()][::-1] == ["0001", "0002", "0003", "0004", "0005"]
+    assert [r.revision for r in script.walk_revisions()][::-1] == ["0001", "0002", "0003", "0004", "0005", "0006"]
 
 
 def test_opening_migrates_to_the_newest_revision_and_the_schema_matches_the_code(store):

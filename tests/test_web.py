@@ -164,3 +164,31 @@ def test_the_dashboard_needs_the_same_few_queries_for_1000_deadlines(site, store
     many = queries_for("/")
     assert many == few <= 8
     assert queries_for("/calendar?month=2009-05") <= 8
+
+
+def test_a_filing_rule_picked_on_the_new_deadline_page_gives_the_date_and_its_source(site, store, settings):
+    from calendar_service.services import companies as company_service
+
+    company = company_service.create_company(
+        store, {"name": "Acme Corp", "fiscal_year_end": "12-31", "filer_status": "large-accelerated"}, actor="t", now=NOW
+    )
+    client, _ = signed_in(site, "ed@example.com")
+    form = client.get("/deadlines/new", base_url="https://localhost").get_data(as_text=True)
+    assert '<option value="8-K|1.01" >8-K, Item 1.01 Entry into a Material Definitive Agreement</option>' in form
+    token = csrf_of(client, "/deadlines/new")
+    body = {"csrf_token": token, "matter_id": str(company["matter_id"]), "filing_rule": "8-K|1.01", "trigger_date": "2025-12-24"}
+    response = client.post("/deadlines/new", data=body, base_url="https://localhost", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    assert "Current report on Form 8-K, Item 1.01" in page and "2026-01-02" in page
+    assert '<dd id="citation">Form 8-K, General Instruction B.1 (rule 8-K)</dd>' in page
+    assert "File Form 12b-25" not in page  # no extension for a current report
+
+    generated = company_service.generate_year(store, settings, company["id"], {"year": 2009}, actor="t", now=NOW)
+    ten_q = next(d for d in generated["created"] if d["filing_rule"] == "10-Q.accelerated")
+    page = client.get(f"/deadlines/{ten_q['id']}", base_url="https://localhost").get_data(as_text=True)
+    assert "File Form 12b-25" in page
+    token = csrf_of(client, f"/deadlines/{ten_q['id']}")
+    done = client.post(f"/deadlines/{ten_q['id']}/12b-25", data={"csrf_token": token}, base_url="https://localhost", follow_redirects=True)
+    assert "Form 12b-25 recorded" in done.get_data(as_text=True)
+    assert deadline_service.get_deadline(store, settings, ten_q["id"])["status"] == "extended"

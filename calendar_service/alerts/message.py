@@ -85,6 +85,8 @@ def deadline_message(
     )
     facts = [("Due", when), remaining, ("Matter", deadline.get("matter_name") or "")]
     facts.append(("Rule", f"{deadline['rule']} from {deadline['trigger_date']} ({deadline['calendar']})"))
+    if deadline.get("citation"):
+        facts.append(("Source", deadline["citation"]))
     if deadline.get("override"):
         facts.append(("Set by hand", deadline["override"]["reason"]))
     if deadline.get("notes"):

@@ -130,6 +130,8 @@ def _description(deadline: dict[str, Any], due: date, cutoff: datetime, link: st
         f"Due {due:%A}, {due:%B} {due.day}, {due.year}, by {_cutoff_words(cutoff)} ({cutoff.isoformat()}).",
         f"Rule: {deadline['rule']} from {deadline['trigger_date']} on the {deadline['calendar']} calendar.",
     ]
+    if deadline.get("citation"):
+        lines.append(f"Source: {deadline['citation']} (rule {deadline.get('filing_rule')})")
     if deadline.get("override"):
         lines.append(f"Set by hand to {deadline['override']['due_date']}: {deadline['override']['reason']}")
     lines.append(f"Matter: {deadline.get('matter_name') or deadline['matter_id']}")

@@ -99,6 +99,8 @@ def present_deadline(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
         steps = list(result.steps)
         if row["override_due_date"] is not None:
             steps.append(Step(row["override_due_date"], "override", f"due date set by hand: {row['override_reason']}"))
+        if row.get("citation"):
+            steps.append(Step(row["due_date"], "source", f"{row['filing_rule']}: {row['citation']}"))
         explanation = [step.to_dict() for step in steps]
     except CalendarServiceError as exc:
         explanation = [{"date": row["trigger_date"].isoformat(), "action": "error", "note": f"cannot explain: {exc}"}]
@@ -127,6 +129,9 @@ def present_deadline(row: dict[str, Any], settings: Settings) -> dict[str, Any]:
         "updated_at": row["updated_at"].isoformat(),
         "completed_at": row["completed_at"].isoformat() if row["completed_at"] else None,
         "alert_schedule": row.get("alert_schedule"),
+        "filing_rule": row.get("filing_rule"),
+        "citation": row.get("citation"),
+        "depends_on_id": row.get("depends_on_id"),
         "explanation": explanation,
     }
 
@@ -234,7 +239,34 @@ def update_deadline(store: Store, settings: Settings, deadline_id: int, payload:
             values["override_reason"] = merged["override_reason"]
         values.update(_computed_values(merged, settings))
         _change(conn, settings, row, values, actor=actor, now=now, action="update", reason=None)
+        move_dependants(conn, settings, deadline_id, actor=actor, now=now)
         return present_deadline(db.get_deadline(conn, deadline_id), settings)
+
+
+def move_dependants(conn, settings: Settings, deadline_id: int, *, actor: str, now: datetime, depth: int = 0) -> None:
+    """Bring the deadlines triggered by ``deadline_id``'s prescribed due date (a Form 12b-25
+    notice, say) in line with it, recording each move; and theirs in turn."""
+    parent = db.get_deadline(conn, deadline_id)
+    if parent is None or depth > 20:  # a chain deeper than this is a loop someone made by hand
+        return
+    for child in db.dependants_of(conn, deadline_id):
+        if child["status"] not in ACTIVE or child["trigger_date"] == parent["computed_due_date"]:
+            continue
+        merged = {**{k: child[k] for k in DEADLINE_FIELDS}, "trigger_date": parent["computed_due_date"]}
+        values = {"trigger_date": parent["computed_due_date"], **_computed_values(merged, settings)}
+        reason = f"its trigger, deadline {deadline_id} ({parent['title']}), is now due {parent['computed_due_date'].isoformat()}"
+        _change(conn, settings, child, values, actor=actor, now=now, action="follow", reason=reason)
+        move_dependants(conn, settings, child["id"], actor=actor, now=now, depth=depth + 1)
+
+
+# Names the companies service uses to write generated deadlines through the same path.
+computed_values = _computed_values
+change = _change
+
+
+def locked(conn, deadline_id: int) -> dict[str, Any]:
+    """The deadline, locked for update in the caller's transaction (NotFoundError if none)."""
+    return _locked(conn, deadline_id)
 
 
 def delete_deadline(store: Store, deadline_id: int, *, actor: str, now: datetime) -> None:

@@ -15,6 +15,7 @@ from .schema import (
     alerts,
     api_tokens,
     channels,
+    companies,
     data_version,
     deadlines,
     extensions,
@@ -711,3 +712,48 @@ def list_tokens(conn: Connection) -> list[Row]:
 def count_tokens(conn: Connection) -> int:
     """How many tokens were ever created."""
     return conn.execute(select(func.count()).select_from(api_tokens)).scalar_one()
+
+
+# -- companies and generated filing deadlines ---------------------------------------------------
+
+
+def insert_company(conn: Connection, values: Mapping[str, Any]) -> int:
+    """Store a company profile; ConflictError if the name is taken."""
+    try:
+        with conn.begin_nested():
+            return conn.execute(insert(companies).values(**values).returning(companies.c.id)).scalar_one()
+    except IntegrityError:
+        raise ConflictError(f"there is already a company named {values['name']!r}") from None
+
+
+def update_company(conn: Connection, company_id: int, values: Mapping[str, Any]) -> None:
+    conn.execute(update(companies).where(companies.c.id == company_id).values(**values))
+
+
+def get_company(conn: Connection, *, company_id: int | None = None, name: str | None = None, for_update: bool = False) -> Row | None:
+    """One company by id or by name (case-insensitive), or None."""
+    query = select(companies)
+    if company_id is not None:
+        query = query.where(companies.c.id == company_id)
+    else:
+        query = query.where(func.lower(companies.c.name) == (name or "").lower())
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def list_companies(conn: Connection) -> list[Row]:
+    return [dict(r) for r in conn.execute(select(companies).order_by(companies.c.name)).mappings()]
+
+
+def deadlines_by_filing_key_prefix(conn: Connection, prefix: str) -> dict[str, Row]:
+    """Generated deadlines whose filing_key starts with ``prefix``, by key."""
+    query = _deadline_select().where(deadlines.c.filing_key.startswith(prefix, autoescape=True))
+    return {row["filing_key"]: dict(row) for row in conn.execute(query).mappings()}
+
+
+def dependants_of(conn: Connection, deadline_id: int) -> list[Row]:
+    """The deadlines whose trigger is ``deadline_id``'s due date."""
+    query = _deadline_select().where(deadlines.c.depends_on_id == deadline_id).order_by(deadlines.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 
@@ -99,6 +100,15 @@ deadlines = Table(
     Column("alert_generation", Integer, nullable=False, server_default="1"),
     # This deadline's own reminder schedule (overrides the channel's and the global one).
     Column("alert_schedule", JSON, nullable=True),
+    # The filing rule it was made from (compliance catalog id) and that rule's legal source.
+    Column("filing_rule", String(80), nullable=True),
+    Column("citation", Text, nullable=True),
+    # Identity of a generated periodic deadline, so generating a year again finds it.
+    Column("filing_key", String(200), nullable=True),
+    # The deadline whose prescribed due date is this one's trigger (Form 12b-25 and its report).
+    Column("depends_on_id", Integer, nullable=True),
+    Index("ix_deadlines_filing_key", "filing_key", unique=True),
+    Index("ix_deadlines_depends_on_id", "depends_on_id"),
     Index(None, "due_date", "id"),
     # Lists filtered by status read this index in due-date order: no sort of every match.
     Index(None, "status", "due_date", "id"),
@@ -259,6 +269,21 @@ data_version = Table(
 )
 
 # People who sign in to the web pages; the password is kept as an scrypt hash.
+companies = Table(
+    "companies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("cik", String(10), nullable=False, server_default=""),
+    Column("fiscal_year_end", String(5), nullable=False),
+    Column("filer_status", String(30), nullable=False),
+    Column("foreign_private_issuer", Boolean, nullable=False, server_default=false()),
+    # The matter that holds the company's generated filing deadlines.
+    Column("matter_id", Integer, ForeignKey("matters.id", ondelete="RESTRICT"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 users = Table(
     "users",
     metadata,

@@ -15,9 +15,11 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from ..errors import AuthError, CalendarServiceError, OutOfRangeError, RuleSyntaxError, UnknownCalendarError, ValidationError
 from ..services import channels as channel_service
+from ..services import companies as company_service
 from ..services import compute as compute_service
 from ..services import deadlines as deadline_service
 from ..services import feeds as feed_service
+from ..services import filings as filing_service
 from ..services import letters as letter_service
 from ..services import matters as matter_service
 from ..services import tokens as token_service
@@ -208,6 +210,51 @@ ACTIONS = {
 def deadline_action(deadline_id: int, action: str):
     change = ACTIONS[action]
     return jsonify(change(state()["store"], state()["settings"], deadline_id, _body(), actor=g.actor, now=_now()))
+
+
+@bp.post(f"/deadlines/<{ID}:deadline_id>/12b-25")
+def file_12b25(deadline_id: int):
+    return jsonify(company_service.file_12b25(state()["store"], state()["settings"], deadline_id, actor=g.actor, now=_now()))
+
+
+# -- the compliance calendar -------------------------------------------------------------------
+
+
+@bp.get("/filing-rules")
+def list_filing_rules():
+    return jsonify({"items": filing_service.list_rules(state()["settings"])})
+
+
+@bp.post("/filings")
+def create_filing():
+    deadline = company_service.create_filing(state()["store"], state()["settings"], _body(), actor=g.actor, now=_now())
+    return _created(deadline, "api.get_deadline", deadline_id=deadline["id"])
+
+
+@bp.get("/companies")
+def list_companies():
+    return jsonify({"items": company_service.list_companies(state()["store"])})
+
+
+@bp.post("/companies")
+def create_company():
+    company = company_service.create_company(state()["store"], _body(), actor=g.actor, now=_now())
+    return _created(company, "api.get_company", company_id=company["id"])
+
+
+@bp.get(f"/companies/<{ID}:company_id>")
+def get_company(company_id: int):
+    return jsonify(company_service.get_company(state()["store"], company_id))
+
+
+@bp.patch(f"/companies/<{ID}:company_id>")
+def update_company(company_id: int):
+    return jsonify(company_service.update_company(state()["store"], company_id, _body(), actor=g.actor, now=_now()))
+
+
+@bp.post(f"/companies/<{ID}:company_id>/generate")
+def generate_company_year(company_id: int):
+    return jsonify(company_service.generate_year(state()["store"], state()["settings"], company_id, _body(), actor=g.actor, now=_now()))
 
 
 @bp.get(f"/deadlines/<{ID}:deadline_id>/history")

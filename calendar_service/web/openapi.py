@@ -15,6 +15,7 @@ DATETIME = {"type": "string", "format": "date-time"}
 TEXT_LIST = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 100}
 STATUS = {"type": "string", "enum": ["open", "done", "extended", "withdrawn"]}
 KIND = {"type": "string", "enum": ["comment-letter-response", "filing", "custom"]}
+FILER_STATUS = {"type": "string", "enum": ["large-accelerated", "accelerated", "non-accelerated", "smaller-reporting"]}
 
 
 def ref(name: str) -> dict[str, str]:
@@ -47,6 +48,7 @@ def _param(name: str, where: str, description: str, schema: dict[str, Any] | Non
 MATTER_ID = _param("matter_id", "path", "The matter's id", {"type": "integer"}, True)
 CHANNEL_ID = _param("channel_id", "path", "The channel's id", {"type": "integer"}, True)
 FEED_ID = _param("feed_id", "path", "The feed's id", {"type": "integer"}, True)
+COMPANY_ID = _param("company_id", "path", "The company's id", {"type": "integer"}, True)
 DEADLINE_ID = _param("deadline_id", "path", "The deadline's id", {"type": "integer"}, True)
 PAGE = [
     _param("limit", "query", "Items per page, 1 to 500 (default 50)", {"type": "integer", "minimum": 1, "maximum": 500}),
@@ -219,6 +221,86 @@ SPEC: dict[str, Any] = {
                 "operationId": "getDeadlineHistory",
                 "parameters": [DEADLINE_ID],
                 "responses": {"200": _json(ref("DeadlineHistory"), "Oldest first"), **_problems(401, 404)},
+            }
+        },
+        "/api/v1/deadlines/{deadline_id}/12b-25": {
+            "post": {
+                "summary": "Record a Form 12b-25 for a periodic report",
+                "description": (
+                    "The report moves to its extended due date (Rule 12b-25(b)); the notice becomes a deadline that depends on it."
+                ),
+                "operationId": "file12b25",
+                "parameters": [DEADLINE_ID],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["report", "notice"],
+                            "properties": {"report": ref("Deadline"), "notice": ref("Deadline")},
+                        },
+                        "The extended report and the new notice deadline",
+                    ),
+                    **_problems(401, 403, 404, 409),
+                },
+            }
+        },
+        "/api/v1/filing-rules": {
+            "get": {
+                "summary": "The SEC filing rules (built in and from config.toml), every version",
+                "operationId": "listFilingRules",
+                "responses": {"200": _json(_items("FilingRule"), "Every version of every rule"), **_problems(401)},
+            }
+        },
+        "/api/v1/filings": {
+            "post": {
+                "summary": "Create a deadline from a filing rule and its trigger date (8-K Item 1.01 and the event date)",
+                "operationId": "createFiling",
+                "requestBody": _body("FilingInput"),
+                "responses": {"201": _json(ref("Deadline"), "The new deadline; Location has its URL"), **WRITE_ERRORS},
+            }
+        },
+        "/api/v1/companies": {
+            "get": {
+                "summary": "List company profiles",
+                "operationId": "listCompanies",
+                "responses": {"200": _json(_items("Company"), "Every company"), **_problems(401)},
+            },
+            "post": {
+                "summary": "Create a company profile (and the matter its filing deadlines go in)",
+                "operationId": "createCompany",
+                "requestBody": _body("CompanyInput"),
+                "responses": {"201": _json(ref("Company"), "The new company; Location has its URL"), **WRITE_ERRORS, **_problems(409)},
+            },
+        },
+        "/api/v1/companies/{company_id}": {
+            "get": {
+                "summary": "Read a company profile",
+                "operationId": "getCompany",
+                "parameters": [COMPANY_ID],
+                "responses": {"200": _json(ref("Company"), "The company"), **_problems(401, 404)},
+            },
+            "patch": {
+                "summary": "Change a company profile (generated deadlines follow at the next generate)",
+                "operationId": "updateCompany",
+                "parameters": [COMPANY_ID],
+                "requestBody": _body("CompanyPatch"),
+                "responses": {
+                    "200": _json(ref("Company"), "The company after the change"),
+                    **_problems(400, 401, 403, 404, 409, 413, 415, 422),
+                },
+            },
+        },
+        "/api/v1/companies/{company_id}/generate": {
+            "post": {
+                "summary": "Generate the company's periodic deadlines due in a year (idempotent)",
+                "operationId": "generateCompanyYear",
+                "parameters": [COMPANY_ID],
+                "requestBody": _body("GenerateInput"),
+                "responses": {
+                    "200": _json(ref("Generation"), "What was created, updated, withdrawn and left unchanged"),
+                    **WRITE_ERRORS,
+                    **_problems(404),
+                },
             }
         },
         "/api/v1/feeds": {
@@ -459,6 +541,96 @@ SPEC: dict[str, Any] = {
                     },
                 },
             },
+            "Company": {
+                "type": "object",
+                "required": ["id", "name", "cik", "fiscal_year_end", "filer_status", "foreign_private_issuer", "matter_id"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "cik": {"type": "string", "description": "Ten digits, or empty"},
+                    "fiscal_year_end": {"type": "string", "examples": ["12-31"]},
+                    "filer_status": FILER_STATUS,
+                    "foreign_private_issuer": {"type": "boolean"},
+                    "matter_id": {"type": "integer", "description": "The matter holding its generated deadlines"},
+                    "created_at": DATETIME,
+                    "updated_at": DATETIME,
+                },
+            },
+            "CompanyInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "fiscal_year_end", "filer_status"],
+                "properties": {
+                    "name": {"type": "string", "maxLength": 300},
+                    "cik": {"type": "string", "maxLength": 10},
+                    "fiscal_year_end": {"type": "string", "examples": ["12-31", "06-30"]},
+                    "filer_status": FILER_STATUS,
+                    "foreign_private_issuer": {"type": "boolean"},
+                },
+            },
+            "CompanyPatch": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "maxLength": 300},
+                    "cik": {"type": "string", "maxLength": 10},
+                    "fiscal_year_end": {"type": "string"},
+                    "filer_status": FILER_STATUS,
+                    "foreign_private_issuer": {"type": "boolean"},
+                },
+            },
+            "GenerateInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["year"],
+                "properties": {"year": {"type": "integer", "minimum": 1900, "maximum": 2200}},
+            },
+            "Generation": {
+                "type": "object",
+                "required": ["company", "year", "created", "updated", "withdrawn", "unchanged"],
+                "properties": {
+                    "company": ref("Company"),
+                    "year": {"type": "integer"},
+                    **{k: {"type": "array", "items": ref("Deadline")} for k in ("created", "updated", "withdrawn", "unchanged")},
+                },
+            },
+            "FilingInput": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["matter_id", "filing_rule", "trigger_date"],
+                "properties": {
+                    "matter_id": {"type": "integer"},
+                    "filing_rule": {"type": "string", "examples": ["8-K", "13D", "4"]},
+                    "trigger_date": DATE,
+                    "item": {"type": "string", "examples": ["1.01"]},
+                    "title": {"type": "string", "maxLength": 500},
+                    "assignee": {"type": "string", "maxLength": 200},
+                    "notes": {"type": "string", "maxLength": 20000},
+                },
+            },
+            "FilingRule": {
+                "type": "object",
+                "required": ["id", "name", "form", "trigger", "offset", "cutoff", "citation"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": "string"},
+                    "form": {"type": "string"},
+                    "trigger": {"type": "string"},
+                    "event": {"type": "string"},
+                    "of": {"type": "array", "items": {"type": "string"}},
+                    "offset": {"type": "string"},
+                    "cutoff": {"type": "string"},
+                    "filers": {"type": "array", "items": {"type": "string"}},
+                    "issuers": {"type": "string"},
+                    "periodic": {"type": "boolean"},
+                    "in_force_from": {"type": ["string", "null"], "format": "date"},
+                    "in_force_to": {"type": ["string", "null"], "format": "date"},
+                    "citation": {"type": "string"},
+                    "notes": {"type": "string"},
+                    "items": {"type": "array", "items": {"type": "string"}},
+                    "source": {"type": "string"},
+                },
+            },
             "Step": {
                 "type": "object",
                 "required": ["date", "action", "note"],
@@ -467,7 +639,7 @@ SPEC: dict[str, Any] = {
                     "weekday": {"type": "string"},
                     "action": {
                         "type": "string",
-                        "enum": ["start", "count", "skip", "land", "roll", "due", "end", "cutoff", "override", "error"],
+                        "enum": ["start", "count", "skip", "land", "roll", "due", "end", "cutoff", "override", "source", "error"],
                     },
                     "note": {"type": "string"},
                     "day": {"type": "integer"},
@@ -579,6 +751,12 @@ SPEC: dict[str, Any] = {
                     "updated_at": DATETIME,
                     "completed_at": {"type": ["string", "null"], "format": "date-time"},
                     "alert_schedule": SCHEDULE,
+                    "filing_rule": {"type": ["string", "null"], "description": "The compliance rule it was made from, e.g. 10-K.laf"},
+                    "citation": {"type": ["string", "null"], "description": "That rule's legal source"},
+                    "depends_on_id": {
+                        "type": ["integer", "null"],
+                        "description": "The deadline whose prescribed due date triggers this one",
+                    },
                     "explanation": {"type": "array", "items": ref("Step")},
                 },
             },

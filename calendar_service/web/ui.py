@@ -22,9 +22,11 @@ from markupsafe import Markup, escape
 from ..calendars import available_calendars, get_calendar
 from ..errors import CalendarServiceError, ValidationError
 from ..services import channels as channel_service
+from ..services import companies as company_service
 from ..services import compute as compute_service
 from ..services import deadlines as deadline_service
 from ..services import feeds as feed_service
+from ..services import filings as filing_service
 from ..services import letters as letter_service
 from ..services import matters as matter_service
 from ..services import users as user_service
@@ -289,6 +291,19 @@ def _highlight(letter: dict[str, Any]) -> dict[str, Any]:
     return {"filename": letter["filename"], "letter_date": letter["letter_date"], "html": marked}
 
 
+@bp.post("/deadlines/<int:deadline_id>/12b-25")
+@needs("editor")
+def file_12b25(deadline_id: int):
+    st = state()
+    try:
+        result = company_service.file_12b25(st["store"], st["settings"], deadline_id, actor=_actor(), now=_now())
+        report, notice = result["report"], result["notice"]
+        flash(f"Form 12b-25 recorded: the report is now due {report['due_date']}; the notice is due {notice['due_date']}.", "ok")
+    except CalendarServiceError as exc:
+        flash(_fail(exc), "error")
+    return redirect(url_for("ui.deadline_page", deadline_id=deadline_id))
+
+
 @bp.post("/deadlines/<int:deadline_id>/<any(complete, reopen, withdraw, extend):action>")
 @needs("editor")
 def deadline_action(deadline_id: int, action: str):
@@ -347,24 +362,50 @@ def new_deadline():
                     store, {"name": form.get("matter_name", ""), "company": form.get("company", "")}, actor=_actor(), now=_now()
                 )
                 matter_id = matter["id"]
-            payload = {
-                "matter_id": int(matter_id) if str(matter_id).isdigit() else matter_id,
-                "title": form.get("title", ""),
-                "kind": form.get("kind", "custom"),
-                "trigger_date": form.get("trigger_date", ""),
-                "rule": form.get("rule", ""),
-                "assignee": form.get("assignee", ""),
-            }
-            if form.get("calendar"):
-                payload["calendar"] = form["calendar"]
-            created = deadline_service.create_deadline(store, settings, payload, actor=_actor(), now=_now())
+            matter_id = int(matter_id) if str(matter_id).isdigit() else matter_id
+            if form.get("filing_rule"):
+                # A filing rule from the catalog: "8-K|1.01" is the rule and the item it reports.
+                rule_id, _, item = form["filing_rule"].partition("|")
+                payload = {"matter_id": matter_id, "filing_rule": rule_id, "trigger_date": form.get("trigger_date", "")}
+                payload.update(
+                    {k: v for k, v in (("item", item), ("title", form.get("title", "")), ("assignee", form.get("assignee", ""))) if v}
+                )
+                created = company_service.create_filing(store, settings, payload, actor=_actor(), now=_now())
+            else:
+                payload = {
+                    "matter_id": matter_id,
+                    "title": form.get("title", ""),
+                    "kind": form.get("kind", "custom"),
+                    "trigger_date": form.get("trigger_date", ""),
+                    "rule": form.get("rule", ""),
+                    "assignee": form.get("assignee", ""),
+                }
+                if form.get("calendar"):
+                    payload["calendar"] = form["calendar"]
+                created = deadline_service.create_deadline(store, settings, payload, actor=_actor(), now=_now())
             flash(f"Deadline created, due {created['due_date']}.", "ok")
             return redirect(url_for("ui.deadline_page", deadline_id=created["id"]))
         except CalendarServiceError as exc:
             error = _fail(exc)
-    return render_template("new_deadline.html", matters=matters, calendars=available_calendars(settings), error=error, form=request.form), (
-        422 if error else 200
-    )
+    return render_template(
+        "new_deadline.html",
+        matters=matters,
+        calendars=available_calendars(settings),
+        filing_rules=_event_rules(settings),
+        error=error,
+        form=request.form,
+    ), (422 if error else 200)
+
+
+def _event_rules(settings) -> list[tuple[str, str]]:
+    """(value, label) for the filing-rule picker: each event-driven rule, and each of its items."""
+    choices = []
+    for rule in filing_service.catalog_for(settings).all_versions():
+        if rule.trigger != "event" or not rule.in_force(_now().date()):
+            continue
+        choices.append((rule.id, f"{rule.name} ({rule.rule.count} {rule.rule.unit.words(rule.rule.count)})"))
+        choices += [(f"{rule.id}|{item.split(' ', 1)[0]}", f"{rule.form}, Item {item}") for item in rule.items]
+    return choices
 
 
 @bp.get("/ui/compute")
