@@ -115,7 +115,7 @@ def test_an_event_driven_filing_gets_its_due_date_and_citation(api, acme):
     [
         ({"filing_rule": "8-K", "item": "9.99", "trigger_date": "2025-12-24"}, 422, "item"),
         ({"filing_rule": "10-X", "trigger_date": "2025-12-24"}, 422, "filing_rule"),
-        ({"filing_rule": "13G.qii", "trigger_date": "2024-06-30"}, 422, "filing_rule"),
+        ({"filing_rule": "4", "trigger_date": "2002-08-28"}, 422, "filing_rule"),
         ({"filing_rule": "8-K", "trigger_date": "2025-02-30"}, 422, "trigger_date"),
     ],
 )
@@ -220,3 +220,23 @@ def test_the_cli_generates_a_year_once_and_follows_a_profile_change(tmp_path, ca
         assert main([*run, *argv]) == 2
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1
+
+
+def test_a_periodic_rule_from_config_is_generated_like_the_built_in_ones(tmp_path, capsys):
+    from calendar_service.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[store]\nsqlite_path = "{tmp_path / "cli.db"}"\n\n'
+        '[[compliance.rules]]\nid = "state-annual-report"\nname = "State annual report"\ntrigger = "fiscal_year_end"\n'
+        'offset = "30 calendar days"\nperiodic = true\ncitation = "the state statute"\n',
+        encoding="utf-8",
+    )
+    run = ["--config", str(config)]
+    assert main([*run, "companies", "add", "Acme Corp", "--fye", "12-31", "--status", "non-accelerated"]) == 0
+    assert main([*run, "calendar", "generate", "Acme Corp", "--year", "2026", "--json"]) == 0
+    out = capsys.readouterr().out
+    created = {d["filing_rule"]: d for d in json.loads(out[out.index("{") :])["created"]}
+    state = created["state-annual-report"]
+    assert (state["due_date"], state["citation"]) == ("2026-01-30", "the state statute")
+    assert state["title"] == "Acme Corp: State annual report, FY2025"

@@ -50,6 +50,8 @@ CASES = [
     ("13G.passive", date(2024, 10, 1), date(2024, 10, 8), "22:00", "new rule, 5 business days; by hand"),
     ("13G.qii", date(2024, 9, 30), date(2024, 11, 14), "22:00", "first new-regime deadline 2024-11-14 (Mintz)"),
     ("13G/A", date(2024, 9, 30), date(2024, 11, 14), "22:00", "first new-regime deadline 2024-11-14 (Mintz)"),
+    ("13G.qii", date(2023, 12, 31), date(2024, 2, 14), "22:00", "old rule: 45 days after the calendar year end; by hand"),
+    ("13G/A", date(2022, 12, 31), date(2023, 2, 14), "22:00", "old rule: the familiar February 14 annual amendment; by hand"),
     ("13F", date(2025, 3, 31), date(2025, 5, 15), "17:30", "45 days; by hand"),
     ("NT.notice", date(2025, 5, 12), date(2025, 5, 13), "17:30", "one business day after the 10-Q due date; fact sheet B.3"),
     ("12b-25.quarterly", date(2025, 5, 12), date(2025, 5, 19), "17:30", "+5 is Sat 05-17; fact sheet B.3"),
@@ -77,8 +79,8 @@ def test_every_built_in_rule_has_a_case_and_a_citation():
 def test_the_version_in_force_on_the_trigger_date_applies():
     assert str(CATALOG.version("13D", date(2024, 2, 4)).rule).startswith("10 calendar days")
     assert str(CATALOG.version("13D", date(2024, 2, 5)).rule).startswith("5 business days")
-    with pytest.raises(CalendarServiceError, match=r"not in force on 2024-06-30 \(it covers 2024-09-30 to today\)"):
-        CATALOG.version("13G.qii", date(2024, 6, 30))
+    with pytest.raises(CalendarServiceError, match=r"not in force on 2002-08-28 \(it covers 2002-08-29 to today\)"):
+        CATALOG.version("4", date(2002, 8, 28))
     with pytest.raises(NotFoundError, match="no filing rule '10-X'"):
         CATALOG.version("10-X", date(2024, 6, 30))
     assert CATALOG.version("13d", date(2024, 2, 5)).id == "13D"  # ids are case-insensitive
