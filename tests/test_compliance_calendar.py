@@ -174,6 +174,9 @@ def test_company_names_are_unique_and_generation_checks_the_year(api, acme):
     assert api.post(f"/api/v1/companies/{acme['id']}/generate", json={"year": "next"}).status_code == 422
     assert api.post("/api/v1/companies/999999/generate", json={"year": 2026}).status_code == 404
     assert [c["name"] for c in api.get("/api/v1/companies").get_json()["items"]] == ["Acme Corp"]
+    renamed = api.patch(f"/api/v1/companies/{acme['id']}", json={"name": "Acme Holdings"}).get_json()
+    assert renamed["name"] == "Acme Holdings"
+    assert api.get(f"/api/v1/matters/{acme['matter_id']}").get_json()["company"] == "Acme Holdings"
     rules = api.get("/api/v1/filing-rules").get_json()["items"]
     assert {"8-K", "10-K.laf", "13D", "NT.notice"} <= {r["id"] for r in rules}
 

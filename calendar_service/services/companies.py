@@ -125,6 +125,14 @@ def update_company(store: Store, company: str | int, payload: Any, *, actor: str
         changes = {k: {"from": before[k], "to": v} for k, v in values.items() if before[k] != v}
         if changes:
             db.update_company(conn, row["id"], {**values, "updated_at": now})
+            if "name" in changes:
+                # The company's matter carries its name, which feeds and channels select by.
+                renamed = {"name": f"{values['name']}: SEC filings", "company": values["name"], "updated_at": now}
+                db.update_matter(conn, row["matter_id"], renamed)
+                db.record_history(
+                    conn, at=now, actor=actor, action="update", entity="matter", entity_id=row["matter_id"], matter_id=row["matter_id"],
+                    changes={"company": changes["name"]},
+                )  # fmt: skip
             db.record_history(
                 conn, at=now, actor=actor, action="update", entity="company", entity_id=row["id"], matter_id=row["matter_id"],
                 changes=changes,
