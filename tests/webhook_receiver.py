@@ -124,6 +124,10 @@ def start() -> Receiver:
                 self.close_connection = True
                 return
             data = text.encode()
+            # Record the answer before sending it: the sender may act on the reply (and a test
+            # look at delivered()) before this thread would run another line after the write.
+            with receiver.lock:
+                record.answered = status
             try:
                 self.send_response(status)
                 for name, value in headers.items():
@@ -133,9 +137,8 @@ def start() -> Receiver:
                 self.end_headers()
                 self.wfile.write(data)
             except OSError:
-                return  # the sender gave up (a read timeout): no answer was taken
-            with receiver.lock:
-                record.answered = status
+                with receiver.lock:
+                    record.answered = None  # the sender gave up (a read timeout): no answer was taken
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
