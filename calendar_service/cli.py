@@ -94,6 +94,8 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
       python -m calendar_service due 2024-12-31 "60 calendar days" --json
       python -m calendar_service holidays 2025
       python -m calendar_service business-days 2009-05-11 2009-05-26
+      python -m calendar_service rules due 8-K 2025-12-24 --item 1.01
+      python -m calendar_service calendar plan --fye 12-31 --status large-accelerated --year 2026
     """
     ctx.ensure_object(dict)["config_path"] = config_path
 
@@ -253,7 +255,7 @@ def rules_due(ctx, rule_id: str, trigger: str, item: str | None, calendar: str |
 
 @cli.group("calendar")
 def calendar_group() -> None:
-    """A company's year of periodic filing deadlines."""
+    """The compliance calendar: plan or generate a company's year of filings, add event-driven ones, record Form 12b-25."""
 
 
 @calendar_group.command("plan")
@@ -494,7 +496,7 @@ def scheduler(ctx: click.Context) -> None:
 @click.option("--no-scheduler", is_flag=True, help="Do not send alerts from this process (run `scheduler` separately).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, config_path: str | None, no_scheduler: bool) -> None:
-    """Serve the JSON API (and, as they arrive, the pages and feeds) with waitress.
+    """Serve the JSON API, the web pages and the iCalendar feeds with waitress.
 
     Runs on the embedded defaults with no set-up: the SQLite file store.sqlite_path is created
     and migrated on first run. On start, every open deadline is recomputed on the calendars in

@@ -185,7 +185,7 @@ def generate_year(store: Store, settings: Settings, company: str | int, payload:
                 conn, settings, current, values, actor=actor, now=now, action="regenerate",
                 reason=f"the profile of {row['name']} now gives {plan.rule.id}",
             )  # fmt: skip
-            _move_dependants(conn, settings, current["id"], actor=actor, now=now)
+            deadline_service.move_dependants(conn, settings, current["id"], actor=actor, now=now)
             updated.append(deadline_service.present_deadline(db.get_deadline(conn, current["id"]), settings))
         for key, current in existing.items():
             if key in wanted_keys or current["status"] not in ACTIVE or current["due_date"].year != year:
@@ -281,7 +281,3 @@ def file_12b25(store: Store, settings: Settings, deadline_id: int, *, actor: str
 
 def _calendar(row: dict[str, Any], settings: Settings):
     return get_calendar(row["calendar"], settings)
-
-
-def _move_dependants(conn, settings: Settings, deadline_id: int, *, actor: str, now: datetime) -> None:
-    deadline_service.move_dependants(conn, settings, deadline_id, actor=actor, now=now)
