@@ -55,6 +55,8 @@ from waitress import create_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from loadgen import Client, Window, run_window  # bench/loadgen.py: run as a script, bench/ is on sys.path
+
 from calendar_service.config import Settings
 from calendar_service.services import deadlines as deadline_service
 from calendar_service.services import matters as matter_service
@@ -225,81 +227,6 @@ def count_rows(store: Store) -> dict[str, Any]:
 # -- the clients -------------------------------------------------------------------------------
 
 
-class Client:
-    """One keep-alive HTTP/1.1 connection to the server (reopened after an error)."""
-
-    def __init__(self, port: int, token: str) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            self.conn.request("GET", path, headers=self.headers)
-            response = self.conn.getresponse()
-            return response.status, response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()  # http.client reconnects on the next request
-            raise
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-@dataclass
-class Window:
-    """One measured window of all clients on one endpoint."""
-
-    ok: int = 0
-    elapsed: float = 0.0
-    latency: float = 0.0  # summed over the successful requests
-    failures: Counter = field(default_factory=Counter)
-
-    @property
-    def rate(self) -> float:
-        return self.ok / self.elapsed if self.elapsed else 0.0
-
-    @property
-    def mean_ms(self) -> float:
-        return 1000 * self.latency / self.ok if self.ok else float("nan")
-
-
-def run_window(clients: list[Client], path: str, seconds: float) -> Window:
-    """All clients send ``path`` back to back for ``seconds``; started together after a barrier."""
-    barrier = threading.Barrier(len(clients))
-    results: list[tuple[float, float, int, float, Counter]] = [(0.0, 0.0, 0, 0.0, Counter())] * len(clients)
-
-    def work(i: int, client: Client) -> None:
-        ok, latency, failures = 0, 0.0, Counter()
-        barrier.wait()
-        started = time.perf_counter()
-        end = t1 = started + seconds
-        while (t0 := time.perf_counter()) < end:
-            try:
-                status, body = client.get(path)
-                problem = None if status == 200 else f"HTTP {status}: {body[:200].decode('utf-8', 'replace')}"
-            except (OSError, http.client.HTTPException) as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            t1 = time.perf_counter()
-            if problem is None:
-                ok += 1
-                latency += t1 - t0
-            else:
-                failures[problem] += 1
-        results[i] = (started, max(t1, started), ok, latency, failures)
-
-    threads = [threading.Thread(target=work, args=(i, c), name=f"client-{i}") for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    window = Window(elapsed=max(r[1] for r in results) - min(r[0] for r in results))
-    for _, _, ok, latency, failures in results:
-        window.ok += ok
-        window.latency += latency
-        window.failures.update(failures)
-    return window
-
-
 @dataclass
 class Endpoint:
     """A measured URL, how to check its answer, and its windows."""
@@ -315,8 +242,13 @@ class Endpoint:
         return max(self.windows, key=lambda w: w.rate)
 
 
+def answered_200(status: int, body: bytes) -> str | None:
+    """The problem with a measured answer, or None when it is a 200."""
+    return None if status == 200 else f"HTTP {status}: {body[:200].decode('utf-8', 'replace')}"
+
+
 def get_json(client: Client, path: str) -> Any:
-    status, body = client.get(path)
+    status, body, _ = client.get(path)
     if status != 200:
         raise RuntimeError(f"GET {path} answered {status}: {body[:300].decode('utf-8', 'replace')}")
     return json.loads(body)
@@ -411,7 +343,7 @@ def run(args: argparse.Namespace, store: Store) -> int:
     server = create_server(app, host="127.0.0.1", port=0, threads=args.threads, ident="calendar_service")
     serving = threading.Thread(target=server.run, name="waitress", daemon=True)
     serving.start()
-    clients = [Client(server.effective_port, token) for _ in range(args.clients)]
+    clients = [Client(server.effective_port, {"Authorization": f"Bearer {token}"}) for _ in range(args.clients)]
     try:
         return measure(args, clients, counts, server.effective_port)
     except (RuntimeError, OSError, http.client.HTTPException, ValueError, KeyError) as exc:
@@ -463,8 +395,8 @@ def measure(args: argparse.Namespace, clients: list[Client], counts: dict[str, A
             wrong.append(f"{endpoint.label}: {problem}")
     for _ in range(args.rounds):
         for endpoint in endpoints:
-            endpoint.failures.update(run_window(clients, endpoint.path, warm_up).failures)
-            window = run_window(clients, endpoint.path, per_window)
+            endpoint.failures.update(run_window(clients, endpoint.path, warm_up, check=answered_200).failures)
+            window = run_window(clients, endpoint.path, per_window, check=answered_200)
             endpoint.failures.update(window.failures)
             endpoint.windows.append(window)
 

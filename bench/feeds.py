@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gzip
-import http.client
 import io
 import os
 import platform
@@ -73,6 +72,8 @@ from sqlalchemy.engine import make_url
 from waitress import create_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from loadgen import Client, Window, run_window  # bench/loadgen.py: run as a script, bench/ is on sys.path
 
 from calendar_service.config import Settings
 from calendar_service.services import deadlines as deadline_service
@@ -350,43 +351,6 @@ def profile_polls(args, settings: Settings, store: Store, app, path: str, ids: l
 # -- 6. through waitress -----------------------------------------------------------------------
 
 
-class Client:
-    """One keep-alive HTTP/1.1 connection to the server (reopened after an error)."""
-
-    def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def get(self, path: str, headers: dict[str, str]) -> tuple[int, bytes, http.client.HTTPResponse]:
-        try:
-            self.conn.request("GET", path, headers=headers)
-            response = self.conn.getresponse()
-            return response.status, response.read(), response
-        except (OSError, http.client.HTTPException):
-            self.conn.close()  # http.client reconnects on the next request
-            raise
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-@dataclass
-class Window:
-    """One measured window of all clients on one endpoint."""
-
-    ok: int = 0
-    elapsed: float = 0.0
-    latency: float = 0.0  # summed over the successful requests
-    failures: Counter = field(default_factory=Counter)
-
-    @property
-    def rate(self) -> float:
-        return self.ok / self.elapsed if self.elapsed else 0.0
-
-    @property
-    def mean_ms(self) -> float:
-        return 1000 * self.latency / self.ok if self.ok else float("nan")
-
-
 @dataclass
 class Endpoint:
     """A measured request, what its answer must be, and its windows."""
@@ -403,46 +367,13 @@ class Endpoint:
     def best(self) -> Window:
         return max(self.windows, key=lambda w: w.rate)
 
-
-def run_window(clients: list[Client], endpoint: Endpoint, seconds: float) -> Window:
-    """All clients send the endpoint's request back to back for ``seconds``, started together."""
-    barrier = threading.Barrier(len(clients))
-    results: list[tuple[float, float, int, float, Counter]] = [(0.0, 0.0, 0, 0.0, Counter())] * len(clients)
-
-    def work(i: int, client: Client) -> None:
-        ok, latency, failures = 0, 0.0, Counter()
-        barrier.wait()
-        started = time.perf_counter()
-        end = t1 = started + seconds
-        while (t0 := time.perf_counter()) < end:
-            try:
-                status, body, _ = client.get(endpoint.path, endpoint.headers)
-                problem = None
-                if status != endpoint.status:
-                    problem = f"HTTP {status}: {body[:200].decode('utf-8', 'replace')}"
-                elif len(body) != endpoint.length:
-                    problem = f"{len(body)} bytes, expected {endpoint.length}"
-            except (OSError, http.client.HTTPException) as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            t1 = time.perf_counter()
-            if problem is None:
-                ok += 1
-                latency += t1 - t0
-            else:
-                failures[problem] += 1
-        results[i] = (started, max(t1, started), ok, latency, failures)
-
-    threads = [threading.Thread(target=work, args=(i, c), name=f"client-{i}") for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    window = Window(elapsed=max(r[1] for r in results) - min(r[0] for r in results))
-    for _, _, ok, latency, failures in results:
-        window.ok += ok
-        window.latency += latency
-        window.failures.update(failures)
-    return window
+    def problem(self, status: int, body: bytes) -> str | None:
+        """What is wrong with an answer to this request, or None."""
+        if status != self.status:
+            return f"HTTP {status}: {body[:200].decode('utf-8', 'replace')}"
+        if len(body) != self.length:
+            return f"{len(body)} bytes, expected {self.length}"
+        return None
 
 
 def measure_server(args, app, path: str, n_events: int) -> tuple[list[Endpoint], list[str]]:
@@ -484,8 +415,9 @@ def measure_server(args, app, path: str, n_events: int) -> tuple[list[Endpoint],
         if not wrong:
             for _ in range(args.rounds):
                 for endpoint in endpoints:
-                    endpoint.failures.update(run_window(clients, endpoint, warm_up).failures)
-                    window = run_window(clients, endpoint, per_window)
+                    request = {"headers": endpoint.headers, "check": endpoint.problem}
+                    endpoint.failures.update(run_window(clients, endpoint.path, warm_up, **request).failures)
+                    window = run_window(clients, endpoint.path, per_window, **request)
                     endpoint.failures.update(window.failures)
                     endpoint.windows.append(window)
         return endpoints, wrong
