@@ -31,8 +31,7 @@ class Profile:
         if self.filer_status not in FILER_STATUSES:
             raise InputError(f"filer status {self.filer_status!r} is not one of {', '.join(FILER_STATUSES)}")
         month, day = self.fiscal_year_end
-        if not 1 <= month <= 12 or not 1 <= day <= _days_in(2001, month):
-            raise InputError(f"fiscal year end {month:02d}-{day:02d} is not a day of the year; write it as MM-DD, e.g. 12-31 or 06-30")
+        _check_day_of_year(month, day, f"{month:02d}-{day:02d}")
 
 
 def parse_fiscal_year_end(text: str) -> tuple[int, int]:
@@ -42,9 +41,14 @@ def parse_fiscal_year_end(text: str) -> tuple[int, int]:
         month, day = (int(part) for part in cleaned.split("-"))
     except ValueError:
         raise InputError(f"cannot read fiscal year end {text!r}; write it as MM-DD, e.g. 12-31 or 06-30") from None
-    if not 1 <= month <= 12 or not 1 <= day <= _days_in(2001, month):
-        raise InputError(f"fiscal year end {text!r} is not a day of the year; write it as MM-DD, e.g. 12-31 or 06-30")
+    _check_day_of_year(month, day, repr(text))
     return month, day
+
+
+def _check_day_of_year(month: int, day: int, shown: str) -> None:
+    # 2001 is not a leap year: a fiscal year ending on Feb 29 would not end every year.
+    if not 1 <= month <= 12 or not 1 <= day <= _days_in(2001, month):
+        raise InputError(f"fiscal year end {shown} is not a day of the year; write it as MM-DD, e.g. 12-31 or 06-30")
 
 
 @dataclass(frozen=True)

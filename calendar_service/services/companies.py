@@ -249,7 +249,7 @@ def file_12b25(store: Store, settings: Settings, deadline_id: int, *, actor: str
         if report["status"] != "open":
             raise ConflictError(f"deadline {deadline_id} is {report['status']}; Form 12b-25 is filed for an open report, once")
         prescribed = report["computed_due_date"]
-        extended = extension.compute(_calendar(report, settings), prescribed).due
+        extended = extension.compute(get_calendar(report["calendar"], settings), prescribed).due
         deadline_service.extend_in(
             conn, settings, deadline_id,
             {"due_date": extended, "reason": f"Form 12b-25 filed ({extension.citation})"},
@@ -277,7 +277,3 @@ def file_12b25(store: Store, settings: Settings, deadline_id: int, *, actor: str
             "report": deadline_service.present_deadline(db.get_deadline(conn, deadline_id), settings),
             "notice": notice_deadline,
         }
-
-
-def _calendar(row: dict[str, Any], settings: Settings):
-    return get_calendar(row["calendar"], settings)
